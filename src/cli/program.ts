@@ -1,0 +1,68 @@
+// The command line: commander wiring for `lookup` (default) and `demo`; parsing only, no work.
+import {Command, CommanderError, Option} from 'commander';
+import {UsageError} from './errors.js';
+import {exitCodeHelp} from './exit-codes.js';
+import {lookupCommand, type LookupFlags} from './lookup-command.js';
+
+function addViewOptions(command: Command): Command {
+	return command
+		.option('--json', 'NDJSON: one object per host (a stable contract)')
+		.option('--plain', 'plain text even on a terminal')
+		.option('--tcp', 'query over TCP only (like options use-vc)')
+		.option('--no-edns', 'send no EDNS(0) OPT record (default: EDNS with a 1232-byte payload size)')
+		.addOption(new Option('--concurrency <n>', 'hosts resolved at once').default(undefined, '16'));
+}
+
+function addResolverOptions(command: Command): Command {
+	return command
+		.option('--resolv-conf <file>', 'resolver configuration to use instead of /etc/resolv.conf')
+		.option('--timeout <seconds>', 'seconds to wait for each try (resolv.conf options timeout; default 5)')
+		.option('--attempts <n>', 'rounds over all servers (resolv.conf options attempts; default 2)')
+		.option('--single-request', 'send A, wait for its reply, then AAAA (resolv.conf options single-request)')
+		.option('--single-request-reopen', 'send AAAA from a new socket after A (resolv.conf options single-request-reopen)')
+		.option('--no-search', 'ask each name as given, without the search list');
+}
+
+/** Builds the program; `run` resolves to the exit code. */
+export function buildProgram(setExit: (code: number) => void): Command {
+	const program = new Command('he6-dns')
+		.description('Will this host reach a service over IPv6? Paired A+AAAA lookups through the system resolver, CNAME chains, and a verdict.')
+		.version('0.1.0')
+		.showHelpAfterError('(he6-dns --help shows the usage)')
+		.exitOverride()
+		.configureOutput({outputError: (text, write) => write(text.replace(/^error: /, 'he6-dns: '))});
+
+	addResolverOptions(addViewOptions(program.command('lookup', {isDefault: true})))
+		.description('look up A and AAAA of each NAME through the resolver(s) of /etc/resolv.conf or @SERVER')
+		.argument('[args...]', 'names to look up, and dig-style @server[:port] (repeatable; [v6]:port for IPv6)')
+		.addHelpText('after', `\nExamples:\n  he6-dns www.linkedin.com github.com\n  he6-dns --json @127.0.0.1:5353 www.example.com\n\n${exitCodeHelp}`)
+		.action(async (args: string[], flags: LookupFlags) => setExit(await lookupCommand(args, flags)));
+
+	addViewOptions(program.command('demo'))
+		.description("look up the seed field report's hosts against an embedded resolver on loopback (no network needed)")
+		.argument('[names...]', 'other names to ask the demo resolver')
+		.action(async (names: string[], flags: LookupFlags) => {
+			const {demoCommand} = await import('./demo-command.js'); // the demo server is not needed for real lookups
+			setExit(await demoCommand(flags, names));
+		});
+
+	program.addHelpText('after', `\n${exitCodeHelp}`);
+	return program;
+}
+
+/** Parses argv and runs the command; commander's own errors become exit code 1 with one line. */
+export async function runProgram(argv: readonly string[]): Promise<number> {
+	let code = 0;
+	const program = buildProgram((c) => (code = c));
+	try {
+		await program.parseAsync([...argv], {from: 'user'});
+		return code;
+	} catch (error) {
+		if (error instanceof CommanderError) {
+			// --help and --version exit 0 through here; real parse errors were already printed.
+			return error.exitCode === 0 ? 0 : 1;
+		}
+		if (error instanceof UsageError) throw error;
+		throw error;
+	}
+}

@@ -1,0 +1,38 @@
+// Walking a CNAME chain through an answer section, from the question name to records of the asked type.
+import type {WireRecord} from '../wire/codec.js';
+import {nameKey} from '../wire/name.js';
+import type {AddressRecord, ChainLink, Family} from './types.js';
+
+/** RFC 1034 §3.6.2 leaves the limit to the resolver; glibc and BIND use 16 ("max-recursion" style). */
+export const maxChainHops = 16;
+
+export type ChainWalk =
+	| {readonly end: 'addresses'; readonly chain: ChainLink[]; readonly addresses: AddressRecord[]; readonly tail: string}
+	| {readonly end: 'stopped'; readonly chain: ChainLink[]; readonly tail: string}
+	| {readonly end: 'loop'; readonly chain: ChainLink[]; readonly tail: string}
+	| {readonly end: 'too-long'; readonly chain: ChainLink[]; readonly tail: string};
+
+/**
+ * Follows CNAMEs from `start` through `answers` (order-independent). `prior` is the chain already
+ * walked in earlier replies, so loops and the hop limit count across follow-up queries.
+ */
+export function walkChain(answers: readonly WireRecord[], start: string, family: Family, prior: readonly ChainLink[] = []): ChainWalk {
+	const chain: ChainLink[] = [];
+	const seen = new Set<string>([...prior.map((link) => nameKey(link.name)), nameKey(start)]);
+	let tail = start;
+	for (;;) {
+		const key = nameKey(tail);
+		const addresses = answers
+			.filter((rr) => rr.type === family && nameKey(rr.name) === key)
+			.map((rr) => ({address: String(rr.data), ttl: rr.ttl}));
+		if (addresses.length > 0) return {end: 'addresses', chain, addresses, tail};
+		const cname = answers.find((rr) => rr.type === 'CNAME' && nameKey(rr.name) === key);
+		if (cname === undefined) return {end: 'stopped', chain, tail};
+		const target = String(cname.data);
+		if (prior.length + chain.length >= maxChainHops) return {end: 'too-long', chain, tail};
+		chain.push({name: cname.name, target, ttl: cname.ttl});
+		if (seen.has(nameKey(target))) return {end: 'loop', chain, tail: target};
+		seen.add(nameKey(target));
+		tail = target;
+	}
+}

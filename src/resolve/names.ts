@@ -1,0 +1,40 @@
+// Input names: IDN conversion (UTS #46 via node:url) and the checks getaddrinfo's callers deserve.
+import {domainToASCII, domainToUnicode} from 'node:url';
+import {NameError, parseName} from '../wire/name.js';
+
+export type NameCheck =
+	| {readonly ok: true; readonly ascii: string; readonly unicode: string | null; readonly absolute: boolean}
+	| {readonly ok: false; readonly detail: string};
+
+/** RFC 1035 §2.3.4 as text: 253 characters without the trailing dot is 255 octets on the wire. */
+export const maxNameLength = 253;
+
+/**
+ * Validates and normalises one input name. ASCII input keeps its case (DNS is case-insensitive and
+ * the operator typed it); non-ASCII input goes through `domainToASCII` (UTS #46, lowercases). The
+ * result has no trailing dot; `absolute` says whether the input had one (then the search list is skipped).
+ */
+export function checkName(input: string): NameCheck {
+	if (input.length === 0) return {ok: false, detail: 'empty name'};
+	if (input.length > 1024) return {ok: false, detail: `name of ${input.length} characters is longer than ${maxNameLength}`};
+	if (/[\u0000-\u0020\u007f]/u.test(input)) return {ok: false, detail: 'name contains a space or a control character'};
+	const absolute = input.endsWith('.') && !input.endsWith('\\.');
+	const bare = absolute ? input.slice(0, -1) : input;
+	if (bare === '') return {ok: false, detail: 'the root is not a host name'};
+	let ascii = bare;
+	// eslint-disable-next-line no-control-regex
+	if (/[^\u0000-\u007f]/u.test(bare)) {
+		ascii = domainToASCII(bare);
+		if (ascii === '') return {ok: false, detail: 'not a valid internationalised domain name (UTS #46)'};
+	}
+	try {
+		const labels = parseName(ascii);
+		if (labels.length === 0) return {ok: false, detail: 'empty name'};
+	} catch (error) {
+		return {ok: false, detail: error instanceof NameError ? error.message : String(error)};
+	}
+	if (ascii.length > maxNameLength) return {ok: false, detail: `name of ${ascii.length} characters is longer than ${maxNameLength}`};
+	const hasALabel = ascii.split('.').some((label) => label.toLowerCase().startsWith('xn--'));
+	const unicode = hasALabel ? domainToUnicode(ascii) : null;
+	return {ok: true, ascii, unicode: unicode !== null && unicode !== '' && unicode !== ascii.toLowerCase() ? unicode : null, absolute};
+}

@@ -1,0 +1,96 @@
+// The data model of a lookup: what one family (A or AAAA) of one host came to. DNS outcomes are data.
+import type {Endpoint, Transport} from '../transport/endpoint.js';
+
+/** The address families he6-dns asks for, named by their RR types (RFC 1035, RFC 3596). */
+export type Family = 'A' | 'AAAA';
+
+/**
+ * The **status** of one family. Never merged across families.
+ * - NOERROR: addresses of the asked type were found (possibly at the end of a CNAME chain).
+ * - NODATA: the (tail) name exists but has no record of this type (RFC 2308 §2.2).
+ * - NXDOMAIN: the (tail) name does not exist (RFC 2308 §2.1; after a chain, RFC 6604).
+ * - SERVFAIL / REFUSED: the resolver's own RCODE.
+ * - TIMEOUT: no acceptable reply from any server within the attempts.
+ * - ERROR: anything else: malformed reply, CNAME loop, chain over 16 hops, other RCODEs, network error.
+ * - INVALID: the input is not a valid domain name; nothing was sent.
+ */
+export type Status = 'NOERROR' | 'NODATA' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'TIMEOUT' | 'ERROR' | 'INVALID';
+
+/** One CNAME hop, owner → target, with the TTL of the CNAME record. Names are in presentation form. */
+export interface ChainLink {
+	readonly name: string;
+	readonly target: string;
+	readonly ttl: number;
+}
+
+/** One address record of the asked type, owned by the tail of the chain. */
+export interface AddressRecord {
+	readonly address: string;
+	readonly ttl: number;
+}
+
+/** The SOA of a negative answer (RFC 2308 §3), from the authority section. */
+export interface SoaRecord {
+	readonly name: string;
+	readonly ttl: number;
+	readonly mname: string;
+	readonly rname: string;
+	readonly serial: number;
+	readonly refresh: number;
+	readonly retry: number;
+	readonly expire: number;
+	readonly minimum: number;
+}
+
+/** Why a family ended in ERROR (or TIMEOUT), as data; report/ turns it into words. */
+export type LookupProblem =
+	| {readonly kind: 'cname-loop'; readonly at: string}
+	| {readonly kind: 'chain-too-long'; readonly hops: number}
+	| {readonly kind: 'malformed-reply'; readonly detail: string}
+	| {readonly kind: 'rcode'; readonly rcode: string}
+	| {readonly kind: 'network'; readonly detail: string}
+	| {readonly kind: 'timeout'; readonly tries: number}
+	| {readonly kind: 'invalid-name'; readonly detail: string};
+
+/** Everything one family of one host came to. */
+export interface FamilyOutcome {
+	readonly family: Family;
+	readonly status: Status;
+	/** The name that was asked (after the search list), presentation form, no trailing dot. */
+	readonly qname: string;
+	readonly chain: readonly ChainLink[];
+	readonly addresses: readonly AddressRecord[];
+	readonly soa: SoaRecord | null;
+	/** The server whose reply decided the status, or null if none answered. */
+	readonly server: Endpoint | null;
+	readonly transport: Transport | null;
+	/** Round-trip time of the deciding reply, in milliseconds. */
+	readonly rttMs: number | null;
+	/** Queries sent for this family, retries, TCP repeats and chain follow-ups included. */
+	readonly queries: number;
+	/** Replies that were dropped because address, port, id or question did not match (RFC 5452). */
+	readonly mismatched: number;
+	/** Header flags of the deciding reply: authenticated data (AD) and authoritative answer (AA). */
+	readonly flags: {readonly ad: boolean; readonly aa: boolean} | null;
+	readonly problem: LookupProblem | null;
+}
+
+/** The per-host verdict; refined by address selection later (issue 3). */
+export type Verdict = 'migrated' | 'not-migrated' | 'unresolved' | 'error';
+
+/** One host: the input, its two families, and the verdict. */
+export interface HostResult {
+	/** Position of the host among the inputs, from 0. */
+	readonly index: number;
+	/** The input exactly as given (escaped when printed). */
+	readonly input: string;
+	/** The ASCII (A-label) form that was queried, no trailing dot; the input when it is invalid. */
+	readonly name: string;
+	/** The Unicode (U-label) form when the input was an IDN, else null. */
+	readonly unicode: string | null;
+	readonly a: FamilyOutcome;
+	readonly aaaa: FamilyOutcome;
+	readonly verdict: Verdict;
+	/** A human sentence saying why the verdict is what it is. */
+	readonly reason: string;
+}

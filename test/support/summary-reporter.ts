@@ -1,0 +1,23 @@
+// Prints the plain closing line 'N passed, N failed, N skipped' that CI's log reader recognises.
+import type {Reporter, TestModule} from 'vitest/node';
+
+export default class SummaryReporter implements Reporter {
+	onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>): void {
+		let passed = 0;
+		let failed = 0;
+		let skipped = 0;
+		for (const module of modules) {
+			const tests = [...module.children.allTests()];
+			for (const t of tests) {
+				const state = t.result().state;
+				if (state === 'passed') passed++;
+				else if (state === 'failed') failed++;
+				else skipped++;
+			}
+			// A file that failed to load has no tests but must still count as a failure.
+			if (module.state() === 'failed' && tests.length === 0) failed++;
+		}
+		failed += errors.length;
+		process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+	}
+}

@@ -1,0 +1,55 @@
+// The guarded decoder: the checks dns-packet lacks, as Results, never a throw.
+import {describe, expect, it} from 'vitest';
+import dnsPacket from 'dns-packet';
+import {decodeMessage, encodeQuery, ednsPayloadSize} from '../../src/wire/codec.js';
+
+const reply = dnsPacket.encode({
+	type: 'response',
+	id: 9,
+	questions: [{type: 'A', name: 'a.example'}],
+	answers: [{type: 'A', name: 'a.example', ttl: 5, data: '192.0.2.1'}],
+});
+
+describe('decodeMessage', () => {
+	it('decodes a complete reply', () => {
+		const decoded = decodeMessage(reply);
+		expect(decoded.ok && decoded.value.answers[0]?.data).toBe('192.0.2.1');
+	});
+	it('refuses a message shorter than the header', () => expect(decodeMessage(reply.subarray(0, 11))).toEqual({ok: false, error: {kind: 'short-header', length: 11}}));
+	it('refuses header counts that cannot fit before decoding (0xFFFF amplification)', () => {
+		const header = Buffer.from([0, 1, 0x81, 0x80, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+		expect(decodeMessage(header)).toMatchObject({ok: false, error: {kind: 'counts-exceed-length'}});
+	});
+	it('refuses truncated RDATA that dns-packet would accept quietly', () => {
+		const cut = reply.subarray(0, reply.length - 2);
+		const decoded = decodeMessage(cut);
+		expect(decoded.ok).toBe(false);
+	});
+	it('turns a bad compression pointer into a bad-name error', () => {
+		const bad = Buffer.from(reply);
+		bad[12] = 0xc0;
+		bad[13] = 0x20; // points forwards
+		expect(decodeMessage(bad)).toMatchObject({ok: false, error: {kind: 'bad-name'}});
+	});
+	it('never throws on random bytes', () => {
+		for (let i = 0; i < 2000; i++) {
+			const junk = Buffer.from(Array.from({length: (i % 80) + 1}, () => Math.floor(Math.random() * 256)));
+			expect(() => decodeMessage(junk)).not.toThrow();
+		}
+	});
+});
+
+describe('encodeQuery', () => {
+	it('sets RD, the id, the question and an OPT with 1232 bytes (RFC 6891)', () => {
+		const decoded = dnsPacket.decode(encodeQuery({id: 4660, name: 'www.linkedin.com', type: 'AAAA', edns: true, ad: false}));
+		expect(decoded.id).toBe(4660);
+		expect(decoded.flag_rd).toBe(true);
+		expect(decoded.questions).toEqual([{name: 'www.linkedin.com', type: 'AAAA', class: 'IN'}]);
+		expect(decoded.additionals?.[0]).toMatchObject({type: 'OPT', udpPayloadSize: ednsPayloadSize});
+	});
+	it('sets AD with trust-ad and leaves OPT out without EDNS', () => {
+		const decoded = dnsPacket.decode(encodeQuery({id: 1, name: 'a.example', type: 'A', edns: false, ad: true}));
+		expect(decoded.flag_ad).toBe(true);
+		expect(decoded.additionals).toEqual([]);
+	});
+});
