@@ -243,6 +243,20 @@ describe('he6-dns against a misbehaving resolver', () => {
 	});
 });
 
+describe('TCP trouble', () => {
+	test('14. a TCP reply closed mid-message (after TC over UDP) is an ERROR: network, naming the cut', async () => {
+		const server = await scripted(dualStack('cut.test'), {'cut.test/A': {kind: 'close-tcp-mid-message'}});
+		const run = await runCli(server.endpoint.port, 'cut.test.');
+		const host = only(run);
+		expect(host.a.status).toBe('ERROR');
+		expect(host.a.problem?.kind).toBe('network');
+		expect(String(host.a.problem?.['detail'])).toMatch(/mid-message/);
+		expect(queriesFor(server, 'cut.test', 'A').map((q) => q.transport)).toEqual(['udp', 'tcp']);
+		expect(host.aaaa.status).toBe('NOERROR');
+		expect(run.code).toBe(2);
+	});
+});
+
 describe('how the A and AAAA leave, as getaddrinfo sends them', () => {
 	const pairOf = (server: ZoneServer): {a: ReceivedQuery; aaaa: ReceivedQuery} => {
 		const [a] = queriesFor(server, 'pair.test', 'A');
