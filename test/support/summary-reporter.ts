@@ -2,7 +2,7 @@
 import type {Reporter, TestModule} from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
-	onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>): void {
+	onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>, reason?: string): void {
 		let passed = 0;
 		let failed = 0;
 		let skipped = 0;
@@ -18,6 +18,8 @@ export default class SummaryReporter implements Reporter {
 			if (module.state() === 'failed' && tests.length === 0) failed++;
 		}
 		failed += errors.length;
+		// A run that failed outside any test (a global setup that threw) must not read as all green.
+		if (reason === 'failed' && failed === 0) failed = 1;
 		process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 	}
 }

@@ -1,0 +1,26 @@
+// Vitest globalSetup: needs the built CLI; starts Knot + Unbound once and provides their addresses to the tests.
+import {existsSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import type {TestProject} from 'vitest/node';
+import {resolversInstalled, startResolvers} from './resolvers.js';
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		unbound: {address: string; port: number} | null;
+		knot: {address: string; port: number} | null;
+	}
+}
+
+export default async function setup({provide}: TestProject): Promise<() => Promise<void>> {
+	if (!existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url)))) throw new Error('dist/cli.js is missing: run npm run build first');
+	if (!resolversInstalled()) {
+		if (process.env.CI) throw new Error('knotd and unbound are required in CI (apt-get install knot unbound)');
+		provide('unbound', null);
+		provide('knot', null);
+		return async () => {};
+	}
+	const pair = await startResolvers();
+	provide('unbound', {address: pair.unbound.address, port: pair.unbound.port});
+	provide('knot', {address: pair.knot.address, port: pair.knot.port});
+	return () => pair.stop();
+}
