@@ -1,0 +1,256 @@
+// Policy tables as data, scopes (RFC 6724 §3) and CommonPrefixLen (§2.2), with each stack's variant.
+import ipaddr from 'ipaddr.js';
+import {inetPton6} from './inet-pton.js';
+import type {PolicyRow, PrefixRow, ScopeRow, Stack} from './types.js';
+
+/** A parsed address: its family, its own bytes, and the 16-byte form the policy tables are keyed on. */
+export interface Ip {
+	readonly text: string;
+	readonly family: 4 | 6;
+	/** 4 bytes for IPv4, 16 for IPv6. */
+	readonly bytes: readonly number[];
+	/** IPv6 bytes; an IPv4 address as ::ffff:a.b.c.d (RFC 6724 §3.2). */
+	readonly mapped: readonly number[];
+}
+
+/**
+ * Parses an address; IPv4 must be a plain dotted quad. A zone (%eth0) is dropped. Throws on anything
+ * else (a caller's bug). IPv6 bytes come from inet_pton's rules, not ipaddr.js, which reads the
+ * deprecated IPv4-compatible form ::a.b.c.d as ::ffff:a.b.c.d (its "deprecatedTransitional" case):
+ * ::1.2.3.4 is in ::/96 (label 3), not ::ffff:0:0/96.
+ */
+export function parseIp(text: string): Ip {
+	if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
+		const bytes = ipaddr.IPv4.parse(text).toByteArray();
+		return {text, family: 4, bytes, mapped: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes]};
+	}
+	const bytes = ipaddr.IPv6.isValid(text) ? inetPton6(text.replace(/%.*$/, '')) : null;
+	if (bytes !== null) return {text, family: 6, bytes, mapped: bytes};
+	throw new TypeError(`not an IP address: ${JSON.stringify(text)}`);
+}
+
+export function toIp(address: string | Ip): Ip {
+	return typeof address === 'string' ? parseIp(address) : address;
+}
+
+/** ::ffff:0:0/96, RFC 4291 §2.5.5.2. */
+export function isMapped(ip: Ip): boolean {
+	return ip.family === 6 && ip.bytes.slice(0, 10).every((b) => b === 0) && ip.bytes[10] === 0xff && ip.bytes[11] === 0xff;
+}
+
+/** The IPv4 address inside ::ffff:a.b.c.d (how Go's net.IP sees it: the two are the same value). */
+export function unmap(ip: Ip): Ip {
+	if (!isMapped(ip)) return ip;
+	const bytes = ip.bytes.slice(12);
+	return {text: bytes.join('.'), family: 4, bytes, mapped: ip.bytes};
+}
+
+/** Scope values, RFC 6724 §3.1 (the multicast scope field of RFC 4291 §2.7). */
+export const scopes = {interfaceLocal: 0x1, linkLocal: 0x2, adminLocal: 0x4, siteLocal: 0x5, orgLocal: 0x8, global: 0xe} as const;
+
+const row = (prefix: string, bits: number, precedence: number, label: number): PolicyRow => ({prefix, bits, precedence, label});
+
+/** RFC 6724 §2.1, in the RFC's order. Lookups take the longest matching prefix. */
+export const rfc6724PolicyTable: readonly PolicyRow[] = [
+	row('::1', 128, 50, 0),
+	row('::', 0, 40, 1),
+	row('::ffff:0:0', 96, 35, 4),
+	row('2002::', 16, 30, 2),
+	row('2001::', 32, 5, 5), // Teredo: 2001:0000::/32 only, so 2001:db8:: is not Teredo
+	row('fc00::', 7, 3, 13),
+	row('::', 96, 1, 3),
+	row('fec0::', 10, 1, 11),
+	row('3ffe::', 16, 1, 12),
+];
+
+/** Go's `rfc6724policyTable`: the RFC's rows, sorted longest prefix first at init. */
+export const goPolicyTable: readonly PolicyRow[] = [...rfc6724PolicyTable].sort((a, b) => b.bits - a.bits);
+
+/**
+ * musl's `defpolicy`, first match wins. The ::/96, fec0::/10 and 3ffe::/16 rows are `#if 0`-ed out
+ * ("deprecated and/or returned to the address pool"), so those addresses get ::/0's 40 and 1.
+ */
+export const muslPolicyTable: readonly PolicyRow[] = [
+	row('::1', 128, 50, 0),
+	row('::ffff:0:0', 96, 35, 4),
+	row('2002::', 16, 30, 2),
+	row('2001::', 32, 5, 5),
+	row('fc00::', 7, 3, 13),
+	row('::', 0, 40, 1),
+];
+
+const prefixRow = (prefix: string, bits: number, value: number): PrefixRow => ({prefix, bits, value, line: null});
+
+/**
+ * glibc's `default_labels` ("See RFC 3484"): the RFC 6724 partition without 3ffe::/16, but with its
+ * own numbers (site-local 5, ULA 6, Teredo 7).
+ */
+export const glibcDefaultLabels: readonly PrefixRow[] = [
+	prefixRow('::1', 128, 0),
+	prefixRow('2002::', 16, 2),
+	prefixRow('::', 96, 3),
+	prefixRow('::ffff:0:0', 96, 4),
+	prefixRow('fec0::', 10, 5),
+	prefixRow('fc00::', 7, 6),
+	prefixRow('2001::', 32, 7),
+	prefixRow('::', 0, 1),
+];
+
+/** glibc's `default_precedence`: still RFC 3484's table, so IPv4 (10) ranks below 6to4 (30). */
+export const glibcDefaultPrecedence: readonly PrefixRow[] = [
+	prefixRow('::1', 128, 50),
+	prefixRow('2002::', 16, 30),
+	prefixRow('::', 96, 20),
+	prefixRow('::ffff:0:0', 96, 10),
+	prefixRow('::', 0, 40),
+];
+
+/** glibc's `default_scopes`: 169.254/16 and 127/8 link-local, all else (RFC 1918 too, BZ #11438) global. */
+export const glibcDefaultScopes: readonly ScopeRow[] = [
+	{prefix: '169.254.0.0', bits: 16, scope: scopes.linkLocal, line: null},
+	{prefix: '127.0.0.0', bits: 8, scope: scopes.linkLocal, line: null},
+	{prefix: '0.0.0.0', bits: 0, scope: scopes.global, line: null},
+];
+
+const prefixBytesCache = new Map<string, readonly number[]>();
+
+function prefixBytes(prefix: string): readonly number[] {
+	let bytes = prefixBytesCache.get(prefix);
+	if (bytes === undefined) {
+		bytes = parseIp(prefix).bytes;
+		prefixBytesCache.set(prefix, bytes);
+	}
+	return bytes;
+}
+
+/** Whether the first `bits` bits of `a` and `b` agree (bits beyond the prefix are ignored). */
+export function prefixMatches(a: readonly number[], b: readonly number[], bits: number): boolean {
+	return leadingEqualBits(a, b, bits) >= bits;
+}
+
+/**
+ * The longest row whose prefix contains the address, IPv4 looked up as ::ffff:a.b.c.d; of equal
+ * lengths the earlier row. glibc and musl take the first match of a longest-first table, which is
+ * the same thing.
+ */
+export function lookupPrefix<T extends {readonly prefix: string; readonly bits: number}>(rows: readonly T[], address: string | Ip): T | undefined {
+	const ip = toIp(address);
+	let best: T | undefined;
+	for (const candidate of rows) {
+		if (best !== undefined && candidate.bits <= best.bits) continue;
+		if (prefixMatches(ip.mapped, prefixBytes(candidate.prefix), candidate.bits)) best = candidate;
+	}
+	return best;
+}
+
+/** The scope of an IPv6 address (RFC 6724 §3.1, §3.4): multicast field, link-local, loopback, site-local. */
+function ipv6Scope(bytes: readonly number[]): number {
+	const [b0 = 0, b1 = 0] = bytes;
+	if (b0 === 0xff) return b1 & 0x0f;
+	if (b0 === 0xfe && (b1 & 0xc0) === 0x80) return scopes.linkLocal;
+	// §3.4: "the loopback address ... should be treated as having link-local scope".
+	if (bytes.every((b, i) => b === (i === 15 ? 1 : 0))) return scopes.linkLocal;
+	if (b0 === 0xfe && (b1 & 0xc0) === 0xc0) return scopes.siteLocal;
+	// ULA, 6to4, Teredo and the embedded-IPv4 forms are global (§3.3, and ULA per RFC 4193).
+	return scopes.global;
+}
+
+/** RFC 6724 §3.2: 169.254/16 and 127/8 are link-local, every other IPv4 address global. */
+function ipv4Scope(bytes: readonly number[]): number {
+	const [b0, b1] = bytes;
+	if (b0 === 127 || (b0 === 169 && b1 === 254)) return scopes.linkLocal;
+	return scopes.global;
+}
+
+function ipv4Number(bytes: readonly number[]): number {
+	return bytes.reduce((n, b) => n * 256 + b, 0);
+}
+
+/** glibc's `get_scope` for AF_INET: the first row of the (longest-first) scope table that matches. */
+export function glibcIpv4Scope(bytes: readonly number[], table: readonly ScopeRow[]): number {
+	const address = ipv4Number(bytes);
+	for (const entry of table) {
+		const mask = entry.bits === 0 ? 0 : (0xffffffff << (32 - entry.bits)) >>> 0;
+		if (((address & mask) >>> 0) === ((ipv4Number(prefixBytes(entry.prefix)) & mask) >>> 0)) return entry.scope;
+	}
+	return scopes.global; // unreachable: every table ends with 0.0.0.0/0
+}
+
+/**
+ * Scope(address) as each stack computes it:
+ * - rfc6724: §3.1–3.4. An IPv4 address gets §3.2's rules; an IPv6 text that merely embeds one
+ *   (::ffff:a.b.c.d, ::a.b.c.d) is global by §3.3 — the two sections disagree about the mapped form,
+ *   and the family the caller wrote settles it.
+ * - glibc: IPv6 as the RFC; IPv4 through `default_scopes` or gai.conf `scopev4` (`scopeTable`).
+ * - go: as the RFC, but net.IP cannot tell ::ffff:127.0.0.1 from 127.0.0.1, so a mapped address takes
+ *   the IPv4 rules (::ffff:127.0.0.1 is link-local in Go, global everywhere else).
+ * - musl: scopeof() on the mapped form, so every IPv4 address is global (169.254/16 and 127/8 too).
+ */
+export function classifyScope(address: string | Ip, stack: Stack, scopeTable: readonly ScopeRow[] = glibcDefaultScopes): number {
+	const ip = toIp(address);
+	switch (stack) {
+		case 'rfc6724':
+			return ip.family === 4 ? ipv4Scope(ip.bytes) : ipv6Scope(ip.bytes);
+		case 'go': {
+			const seen = unmap(ip);
+			return seen.family === 4 ? ipv4Scope(seen.bytes) : ipv6Scope(seen.bytes);
+		}
+		case 'glibc':
+			return ip.family === 4 ? glibcIpv4Scope(ip.bytes, scopeTable) : ipv6Scope(ip.bytes);
+		case 'musl':
+			return ipv6Scope(ip.mapped);
+	}
+}
+
+/** The number of leading bits `a` and `b` share, looking at no more than `limit` bits. */
+export function leadingEqualBits(a: readonly number[], b: readonly number[], limit: number): number {
+	let bits = 0;
+	for (let i = 0; bits < limit; i++) {
+		const x = a[i];
+		const y = b[i];
+		if (x === undefined || y === undefined) break;
+		const differing = x ^ y;
+		if (differing === 0) {
+			bits += 8;
+			continue;
+		}
+		bits += Math.clz32(differing) - 24;
+		break;
+	}
+	return Math.min(bits, limit);
+}
+
+/**
+ * CommonPrefixLen(S, D) for Rule 9, per stack. `sourcePrefixLen` is the source's subnet length.
+ * - rfc6724 (§2.2): leading equal bits "up to the length of S's prefix"; 0 across families.
+ * - glibc: IPv6 over all 128 bits (RFC 3484's definition). IPv4 only when D lies in S's subnet
+ *   ("Outside of subnets … common address prefixes for IPv4 addresses make no sense"), then over
+ *   32 bits. A prefix length of 0 makes `0xffffffffu << 32`, undefined in C; x86 masks the shift
+ *   count, so it acts as /32.
+ * - go: IPv6 compares only the first 64 bits whatever the real prefix; IPv4 over 32 bits; a mapped
+ *   address counts as IPv4; different families give 0.
+ * - musl: `prefixmatch` over the 128-bit mapped forms, uncapped ("FIXME: … not yet implemented").
+ */
+export function commonPrefixLen(source: string | Ip, destination: string | Ip, stack: Stack, sourcePrefixLen = 128): number {
+	const s = toIp(source);
+	const d = toIp(destination);
+	switch (stack) {
+		case 'rfc6724':
+			if (s.family !== d.family) return 0;
+			return leadingEqualBits(s.bytes, d.bytes, Math.min(sourcePrefixLen, s.bytes.length * 8));
+		case 'glibc': {
+			if (s.family !== d.family) return 0;
+			if (s.family === 6) return leadingEqualBits(s.bytes, d.bytes, 128);
+			const bits = sourcePrefixLen <= 0 || sourcePrefixLen > 32 ? 32 : sourcePrefixLen;
+			return prefixMatches(s.bytes, d.bytes, bits) ? leadingEqualBits(s.bytes, d.bytes, 32) : 0;
+		}
+		case 'go': {
+			const a = unmap(s);
+			const b = unmap(d);
+			if (a.family !== b.family) return 0;
+			return leadingEqualBits(a.bytes, b.bytes, a.family === 6 ? 64 : 32);
+		}
+		case 'musl':
+			return leadingEqualBits(s.mapped, d.mapped, 128);
+	}
+}

@@ -1,0 +1,168 @@
+// What each stack feeds the RFC 6724 §6 rules: its tables, its scopes, and which rules it runs.
+import {
+	classifyScope,
+	commonPrefixLen,
+	glibcDefaultLabels,
+	glibcDefaultPrecedence,
+	glibcDefaultScopes,
+	goPolicyTable,
+	lookupPrefix,
+	muslPolicyTable,
+	parseIp,
+	rfc6724PolicyTable,
+	unmap,
+	type Ip,
+} from './policy.js';
+import type {GaiConf, PolicyRow, PrefixRow, SourceInfo, Stack} from './types.js';
+
+/** Scope, label and precedence of one address (RFC 6724 §2.1, §3). */
+export interface AddressAttributes {
+	readonly scope: number;
+	readonly label: number;
+	readonly precedence: number;
+}
+
+/** A destination with everything the rules compare; the names follow RFC 6724 §6. */
+export interface Candidate {
+	readonly destination: string;
+	/** Position in the original list (Rule 10). */
+	readonly index: number;
+	readonly d: Ip;
+	readonly attrs: AddressAttributes;
+	/** Source(D); null when undefined (no route, connect() failed). */
+	readonly source: SourceInfo | null;
+	readonly sourceIp: Ip | null;
+	readonly sourceAttrs: AddressAttributes | null;
+}
+
+/** One stack's departures from RFC 6724 §6, read by the comparator in rfc6724.ts. */
+export interface StackProfile {
+	readonly stack: Stack;
+	/** How the stack sees an address: Go's net.IP cannot tell ::ffff:a.b.c.d from a.b.c.d. */
+	readonly view: (ip: Ip) => Ip;
+	readonly attributes: (ip: Ip) => AddressAttributes;
+	/** Rule 1 with both sources undefined: Go stops ("equal"); the others fall through. */
+	readonly bothUnusableEqual: boolean;
+	/** Rules 3 and 4 (Go and musl have no deprecated or home data). */
+	readonly avoidDeprecated: boolean;
+	readonly preferHome: boolean;
+	/** Rule 7: off, the RFC's native flag, or glibc's "only across different interfaces". */
+	readonly nativeTransport: 'off' | 'rfc6724' | 'glibc';
+	/** Rule 9's two CommonPrefixLen values, or null when the stack does not apply it to this pair. */
+	readonly prefixLengths: (da: Candidate, db: Candidate) => readonly [number, number] | null;
+	/** musl returns a list of IPv4 addresses as it came. */
+	readonly sortsIpv4Only: boolean;
+}
+
+function tableAttributes(table: readonly PolicyRow[], stack: Stack): (ip: Ip) => AddressAttributes {
+	return (ip) => {
+		// Every table here ends with ::/0 and IPv4 is looked up mapped, so a row always matches.
+		const match = lookupPrefix(table, ip);
+		return {scope: classifyScope(ip, stack), label: match?.label ?? 1, precedence: match?.precedence ?? 40};
+	};
+}
+
+function glibcAttributes(gaiConf: GaiConf | undefined): (ip: Ip) => AddressAttributes {
+	const labels: readonly PrefixRow[] = gaiConf?.labels ?? glibcDefaultLabels;
+	const precedences: readonly PrefixRow[] = gaiConf?.precedences ?? glibcDefaultPrecedence;
+	const scopeTable = gaiConf?.scopes ?? glibcDefaultScopes;
+	return (ip) => ({
+		scope: classifyScope(ip, 'glibc', scopeTable),
+		label: lookupPrefix(labels, ip)?.value ?? 1,
+		precedence: lookupPrefix(precedences, ip)?.value ?? 40,
+	});
+}
+
+/** Both CommonPrefixLen values, each against its own source's prefix length. */
+function bothPrefixLengths(stack: Stack, da: Candidate, db: Candidate): readonly [number, number] | null {
+	if (da.sourceIp === null || db.sourceIp === null || da.source === null || db.source === null) return null;
+	return [
+		commonPrefixLen(da.sourceIp, da.d, stack, da.source.prefixLen),
+		commonPrefixLen(db.sourceIp, db.d, stack, db.source.prefixLen),
+	];
+}
+
+const identity = (ip: Ip): Ip => ip;
+
+/** The profile of `stack`; `gaiConf` only matters to glibc (Go and musl never read the file). */
+export function stackProfile(stack: Stack, gaiConf?: GaiConf): StackProfile {
+	switch (stack) {
+		case 'rfc6724':
+			return {
+				stack,
+				view: identity,
+				attributes: tableAttributes(rfc6724PolicyTable, stack),
+				bothUnusableEqual: false,
+				avoidDeprecated: true,
+				preferHome: true,
+				nativeTransport: 'rfc6724',
+				// "When DA and DB belong to the same address family".
+				prefixLengths: (da, db) => (da.d.family === db.d.family ? bothPrefixLengths(stack, da, db) : null),
+				sortsIpv4Only: true,
+			};
+		case 'glibc':
+			return {
+				stack,
+				view: identity,
+				attributes: glibcAttributes(gaiConf),
+				bothUnusableEqual: false,
+				avoidDeprecated: true,
+				preferHome: true,
+				nativeTransport: 'glibc',
+				prefixLengths: (da, db) => (da.d.family === db.d.family ? bothPrefixLengths(stack, da, db) : null),
+				sortsIpv4Only: true,
+			};
+		case 'go':
+			return {
+				stack,
+				view: unmap,
+				attributes: tableAttributes(goPolicyTable, stack),
+				bothUnusableEqual: true,
+				avoidDeprecated: false, // "TODO(bradfitz): implement? low priority for now."
+				preferHome: false,
+				nativeTransport: 'off',
+				// "applying this rule to IPv4 addresses causes problems (see issues 13283 and 18518), so limit to IPv6."
+				prefixLengths: (da, db) => (da.d.family === 6 && db.d.family === 6 ? bothPrefixLengths(stack, da, db) : null),
+				sortsIpv4Only: true,
+			};
+		case 'musl':
+			return {
+				stack,
+				view: identity,
+				attributes: tableAttributes(muslPolicyTable, stack),
+				bothUnusableEqual: false,
+				// "Rules 3, 4, and 7 are omitted for having excessive runtime and code size cost and dubious benefit."
+				avoidDeprecated: false,
+				preferHome: false,
+				nativeTransport: 'off',
+				// The prefix length is a field of one sort key, compared whatever the two families are;
+				// an unusable destination's field is 0.
+				prefixLengths: (da, db) => [
+					da.sourceIp === null ? 0 : commonPrefixLen(da.sourceIp, da.d, stack),
+					db.sourceIp === null ? 0 : commonPrefixLen(db.sourceIp, db.d, stack),
+				],
+				sortsIpv4Only: false,
+			};
+	}
+}
+
+/** Builds the candidate for one destination as `profile` sees it. */
+export function candidateOf(destination: string, index: number, source: SourceInfo | null, profile: StackProfile): Candidate {
+	const d = profile.view(parseIp(destination));
+	const sourceIp = source === null ? null : profile.view(parseIp(source.address));
+	return {
+		destination,
+		index,
+		d,
+		attrs: profile.attributes(d),
+		source,
+		sourceIp,
+		sourceAttrs: sourceIp === null ? null : profile.attributes(sourceIp),
+	};
+}
+
+/** Scope, label and precedence of `address` under `stack` (for views that explain a decision). */
+export function attributesOf(address: string, stack: Stack, options: {gaiConf?: GaiConf} = {}): AddressAttributes {
+	const profile = stackProfile(stack, options.gaiConf);
+	return profile.attributes(profile.view(parseIp(address)));
+}
