@@ -2,8 +2,10 @@
 import {seedHosts, startDemoResolver} from '../demo/seed-data.js';
 import {defaults, type ResolverConfig} from '../resolve/resolv-conf.js';
 import {lookupCommand, type LookupFlags} from './lookup-command.js';
+import {seedHostWhatIf} from '../demo/seed-host.js';
+import {selectionSettings} from './selection-options.js';
 
-export async function demoCommand(flags: LookupFlags, hosts: readonly string[]): Promise<number> {
+export async function demoCommand(flags: LookupFlags & {readonly thisHost?: boolean}, hosts: readonly string[]): Promise<number> {
 	const server = await startDemoResolver();
 	try {
 		const config: ResolverConfig = {
@@ -22,7 +24,9 @@ export async function demoCommand(flags: LookupFlags, hosts: readonly string[]):
 			source: 'embedded demo resolver',
 			ignored: [],
 		};
-		return await lookupCommand(hosts.length > 0 ? hosts : seedHosts, flags, config);
+		// By default the seed's box answers "what would it connect to" (its sit1 tunnel); --this-host asks this kernel.
+		const selection = selectionSettings(flags, flags.thisHost ? undefined : {whatIf: seedHostWhatIf, label: "the seed's EC2 box (what-if: sit1 2001:470:1f1c:666::2, eth0 10.104.229.189)"});
+		return await lookupCommand(hosts.length > 0 ? hosts : seedHosts, flags, {config, selection});
 	} finally {
 		await server.close();
 	}

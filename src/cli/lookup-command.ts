@@ -6,8 +6,10 @@ import {loadConfig} from './config.js';
 import {UsageError} from './errors.js';
 import {exitCodeFor} from './exit-codes.js';
 import {chooseView, showLookup} from './view.js';
+import {selectionSettings, type SelectionFlags} from './selection-options.js';
+import type {SelectionSettings} from '../core/selection.js';
 
-export interface LookupFlags {
+export interface LookupFlags extends SelectionFlags {
 	readonly json?: boolean;
 	readonly plain?: boolean;
 	readonly resolvConf?: string;
@@ -19,6 +21,7 @@ export interface LookupFlags {
 	readonly search?: boolean;
 	readonly edns?: boolean;
 	readonly concurrency?: string;
+	readonly dns64?: boolean;
 }
 
 /** Splits `@server` arguments from names (dig's convention; order does not matter). */
@@ -46,11 +49,15 @@ function concurrency(text: string | undefined): number {
 }
 
 /** Runs the lookup and returns the exit code. */
-export async function lookupCommand(args: readonly string[], flags: LookupFlags, configOverride?: ResolverConfig): Promise<number> {
+export async function lookupCommand(
+	args: readonly string[],
+	flags: LookupFlags,
+	overrides: {config?: ResolverConfig; selection?: SelectionSettings} = {},
+): Promise<number> {
 	const {servers, names} = splitArguments(args);
 	if (names.length === 0) throw new UsageError('no name to look up; try: he6-dns www.example.com (or he6-dns demo)');
 	const config =
-		configOverride ??
+		overrides.config ??
 		loadConfig({
 			resolvConf: flags.resolvConf,
 			servers,
@@ -67,6 +74,8 @@ export async function lookupCommand(args: readonly string[], flags: LookupFlags,
 		tcp: config.useVc,
 		useSearch: flags.search !== false,
 		concurrency: concurrency(flags.concurrency),
+		selection: overrides.selection ?? selectionSettings(flags),
+		discoverNat64: flags.dns64 !== false,
 	});
 	const summary = await showLookup(events, chooseView(flags));
 	return exitCodeFor(summary);

@@ -3,6 +3,7 @@ import {Command, CommanderError, Option} from 'commander';
 import {UsageError} from './errors.js';
 import {exitCodeHelp} from './exit-codes.js';
 import {lookupCommand, type LookupFlags} from './lookup-command.js';
+import type {SortFlags} from './sort-command.js';
 
 function addViewOptions(command: Command): Command {
 	return command
@@ -11,6 +12,14 @@ function addViewOptions(command: Command): Command {
 		.option('--tcp', 'query over TCP only (like options use-vc)')
 		.option('--no-edns', 'send no EDNS(0) OPT record (default: EDNS with a 1232-byte payload size)')
 		.addOption(new Option('--concurrency <n>', 'hosts resolved at once').default(undefined, '16'));
+}
+
+function addSelectionOptions(command: Command): Command {
+	return command
+		.option('--stack <stack>', 'address selection as glibc, musl, go or rfc6724 (default: this host\'s C library)')
+		.option('--gai-conf <file>', 'gai.conf for the glibc stack (default /etc/gai.conf)')
+		.option('--sources <file>', 'what-if Source(D) map instead of asking the kernel (JSON, see README)')
+		.option('--no-dns64', 'skip RFC 7050 discovery (only 64:ff9b::/96 marks synthesized AAAA)');
 }
 
 function addResolverOptions(command: Command): Command {
@@ -32,18 +41,28 @@ export function buildProgram(setExit: (code: number) => void): Command {
 		.exitOverride()
 		.configureOutput({outputError: (text, write) => write(text.replace(/^error: /, 'he6-dns: '))});
 
-	addResolverOptions(addViewOptions(program.command('lookup', {isDefault: true})))
+	addSelectionOptions(addResolverOptions(addViewOptions(program.command('lookup', {isDefault: true}))))
 		.description('look up A and AAAA of each NAME through the resolver(s) of /etc/resolv.conf or @SERVER')
 		.argument('[args...]', 'names to look up, and dig-style @server[:port] (repeatable; [v6]:port for IPv6)')
 		.addHelpText('after', `\nExamples:\n  he6-dns www.linkedin.com github.com\n  he6-dns --json @127.0.0.1:5353 www.example.com\n\n${exitCodeHelp}`)
 		.action(async (args: string[], flags: LookupFlags) => setExit(await lookupCommand(args, flags)));
 
-	addViewOptions(program.command('demo'))
+	addSelectionOptions(addViewOptions(program.command('demo')))
+		.option('--this-host', "use this host's sources instead of the seed's EC2 box (what-if)")
 		.description("look up the seed field report's hosts against an embedded resolver on loopback (no network needed)")
 		.argument('[names...]', 'other names to ask the demo resolver')
 		.action(async (names: string[], flags: LookupFlags) => {
 			const {demoCommand} = await import('./demo-command.js'); // the demo server is not needed for real lookups
 			setExit(await demoCommand(flags, names));
+		});
+
+	addSelectionOptions(program.command('sort'))
+		.description('sort addresses by RFC 6724 as this host (or --stack) would, with the rule that decided each pair')
+		.argument('[addresses...]', 'IPv4 and IPv6 destination addresses')
+		.option('--json', 'JSON: {order, decisions: [{a, b, rule}]}')
+		.action(async (addresses: string[], flags: SortFlags) => {
+			const {sortCommand} = await import('./sort-command.js');
+			setExit(await sortCommand(addresses, flags));
 		});
 
 	program.addHelpText('after', `\n${exitCodeHelp}`);

@@ -1,6 +1,7 @@
 // The event stream of a lookup run: the one thing every view (Ink, plain text, NDJSON) consumes.
 import type {Endpoint, Transport} from '../transport/endpoint.js';
-import type {Family, FamilyOutcome, HostResult} from '../resolve/types.js';
+import type {Family, FamilyOutcome} from '../resolve/types.js';
+import type {HostResult} from '../core/host-result.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
 
 /** Totals at the end of a run; also what the exit code is computed from. */
@@ -18,7 +19,14 @@ export interface RunSummary {
 
 /** Events carry raw values only (numbers, enums, names); formatting belongs to report/ and ui/. */
 export type LookupEvent =
-	| {readonly kind: 'run-start'; readonly config: ResolverConfig; readonly hosts: readonly string[]}
+	| {
+			readonly kind: 'run-start';
+			readonly config: ResolverConfig;
+			readonly hosts: readonly string[];
+			/** The address-selection stack (glibc, musl, go, rfc6724) and where sources come from. */
+			readonly stack: string;
+			readonly sources: string;
+	  }
 	| {readonly kind: 'host-start'; readonly index: number; readonly input: string}
 	| {
 			readonly kind: 'query-sent';

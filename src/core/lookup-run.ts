@@ -2,10 +2,14 @@
 import {DeadlineQueue} from '../transport/deadlines.js';
 import {lookupHost, type PairMode} from '../resolve/lookup.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
-import type {HostResult} from '../resolve/types.js';
+import type {HostResult} from '../core/host-result.js';
 import {EventQueue} from './event-queue.js';
 import type {LookupEvent, RunSummary} from './events.js';
 import {judge} from './verdict.js';
+import {discoverNat64} from '../resolve/nat64-discovery.js';
+import {wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
+import {describeRule} from '../select/rfc6724.js';
+import {selectAddresses, type Selection, type SelectionSettings} from './selection.js';
 
 export interface LookupRunOptions {
 	readonly config: ResolverConfig;
@@ -15,6 +19,10 @@ export interface LookupRunOptions {
 	readonly useSearch: boolean;
 	/** Hosts resolved at once; each holds one socket. */
 	readonly concurrency: number;
+	/** RFC 6724 ordering with this host's (or a what-if) sources. */
+	readonly selection: SelectionSettings;
+	/** Ask ipv4only.arpa once (RFC 7050); off, only the Well-Known Prefix marks synthesized AAAA. */
+	readonly discoverNat64: boolean;
 	readonly signal?: AbortSignal;
 }
 
@@ -27,6 +35,9 @@ export function runLookups(inputs: readonly string[], options: LookupRunOptions)
 	let anyReply = false;
 	let next = 0;
 	let rotation = 0;
+	let nat64: Promise<Nat64Prefix[]> | null = null;
+	const prefixes = (): Promise<Nat64Prefix[]> =>
+		(nat64 ??= options.discoverNat64 ? discoverNat64(options.config, deadlines, options.edns) : Promise.resolve([wellKnownPrefix]));
 
 	const one = async (index: number): Promise<void> => {
 		const input = inputs[index] as string;
@@ -46,7 +57,12 @@ export function runLookups(inputs: readonly string[], options: LookupRunOptions)
 				queue.push({kind: 'family-done', index, outcome});
 			},
 		});
-		const result: HostResult = {index, input, ...host, ...judge(host.a, host.aaaa)};
+		let selection: Selection | null = null;
+		if (host.a.status !== 'INVALID' && (host.a.addresses.length > 0 || host.aaaa.addresses.length > 0)) {
+			selection = await selectAddresses(host.a, host.aaaa, host.aaaa.addresses.length > 0 ? await prefixes() : [], options.selection);
+		}
+		const verdict = judge(host.a, host.aaaa, {selection, noAaaa: options.config.noAaaa, describeRule});
+		const result: HostResult = {index, input, ...host, selection, ...verdict};
 		results.push(result);
 		queue.push({kind: 'host-done', result});
 	};
@@ -55,7 +71,7 @@ export function runLookups(inputs: readonly string[], options: LookupRunOptions)
 		while (next < inputs.length && !options.signal?.aborted) await one(next++);
 	};
 
-	queue.push({kind: 'run-start', config: options.config, hosts: inputs});
+	queue.push({kind: 'run-start', config: options.config, hosts: inputs, stack: options.selection.stack, sources: options.selection.label});
 	const workers = Array.from({length: Math.max(1, Math.min(options.concurrency, inputs.length))}, worker);
 	Promise.all(workers).then(
 		() => {

@@ -1,6 +1,7 @@
 // The NDJSON contract: one object per host. Field names are a public interface; change them never.
 import {formatEndpoint} from '../transport/endpoint.js';
-import type {FamilyOutcome, HostResult} from '../resolve/types.js';
+import type {FamilyOutcome} from '../resolve/types.js';
+import type {HostResult} from '../core/host-result.js';
 
 /** A family as JSON: endpoints as `address:port` strings, everything else as it is. */
 export function familyJson(outcome: FamilyOutcome): Record<string, unknown> {
@@ -27,6 +28,15 @@ export function hostJson(result: HostResult): Record<string, unknown> {
 		unicode: result.unicode,
 		a: familyJson(result.a),
 		aaaa: familyJson(result.aaaa),
+		selection:
+			result.selection === null
+				? null
+				: {
+						stack: result.selection.stack,
+						order: result.selection.order,
+						chosen: result.selection.chosen,
+						rule: result.selection.rule,
+					},
 		verdict: result.verdict,
 		reason: result.reason,
 	};

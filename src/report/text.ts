@@ -1,7 +1,8 @@
 // Plain text: one stable block per host, dig-like record lines, fit for diff (no timings).
 import {escapeText} from '../wire/name.js';
 import type {RunSummary} from '../core/events.js';
-import type {FamilyOutcome, HostResult} from '../resolve/types.js';
+import type {FamilyOutcome} from '../resolve/types.js';
+import type {HostResult} from '../core/host-result.js';
 import {formatServer} from './format.js';
 import {describeProblem} from './problems.js';
 
@@ -19,11 +20,11 @@ function recordRows(outcome: FamilyOutcome): string[][] {
 	return rows;
 }
 
-function align(rows: readonly string[][], indent: string): string[] {
+function align(rows: readonly string[][], indent: string, rightAligned = 1): string[] {
 	const widths: number[] = [];
 	for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
 	return rows.map((row) =>
-		(indent + row.map((cell, i) => (i === row.length - 1 ? cell : i === 1 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ')).trimEnd(),
+		(indent + row.map((cell, i) => (i === row.length - 1 ? cell : i === rightAligned ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ')).trimEnd(),
 	);
 }
 
@@ -40,6 +41,16 @@ export function hostBlock(result: HostResult): string {
 	const title = result.name === result.input || result.a.status === 'INVALID' ? escapeText(result.input) : `${result.name} (${escapeText(result.input)})`;
 	const lines = [result.unicode === null ? title : `${title} [${result.unicode}]`];
 	if (result.a.status !== 'INVALID') lines.push(...familyLines(result.a), ...familyLines(result.aaaa));
+	if (result.selection !== null && result.selection.order.length > 0) {
+		lines.push(`  order   ${result.selection.stack}`);
+		const rows = result.selection.order.map((r, i) => [
+			`${i + 1}`,
+			r.address,
+			r.source === null ? 'unusable: no source address' : `from ${r.source}${r.interface === null ? '' : ` (${r.interface})`}`,
+			r.synthesized === null ? '' : `DNS64 ${r.synthesized}`,
+		]);
+		lines.push(...align(rows, '        ', 0));
+	}
 	lines.push(`  verdict  ${result.verdict}: ${result.reason}`);
 	return lines.join('\n') + '\n\n';
 }

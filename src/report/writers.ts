@@ -1,6 +1,6 @@
 // Stream consumers for the non-Ink views: NDJSON and plain text, both in input order, both streamed.
 import type {LookupEvent, RunSummary} from '../core/events.js';
-import type {HostResult} from '../resolve/types.js';
+import type {HostResult} from '../core/host-result.js';
 import {hostLine} from './json.js';
 import {hostBlock, summaryLine} from './text.js';
 

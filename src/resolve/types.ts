@@ -75,22 +75,5 @@ export interface FamilyOutcome {
 	readonly problem: LookupProblem | null;
 }
 
-/** The per-host verdict; refined by address selection later (issue 3). */
-export type Verdict = 'migrated' | 'not-migrated' | 'unresolved' | 'error';
-
-/** One host: the input, its two families, and the verdict. */
-export interface HostResult {
-	/** Position of the host among the inputs, from 0. */
-	readonly index: number;
-	/** The input exactly as given (escaped when printed). */
-	readonly input: string;
-	/** The ASCII (A-label) form that was queried, no trailing dot; the input when it is invalid. */
-	readonly name: string;
-	/** The Unicode (U-label) form when the input was an IDN, else null. */
-	readonly unicode: string | null;
-	readonly a: FamilyOutcome;
-	readonly aaaa: FamilyOutcome;
-	readonly verdict: Verdict;
-	/** A human sentence saying why the verdict is what it is. */
-	readonly reason: string;
-}
+/** The per-host verdict (issue 3): DNS outcomes plus what RFC 6724 address selection would do. */
+export type Verdict = 'migrated' | 'v6-not-preferred' | 'not-migrated' | 'synthetic' | 'bogus-aaaa' | 'broken-aaaa' | 'unresolved' | 'error';

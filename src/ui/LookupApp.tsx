@@ -3,7 +3,7 @@ import {useEffect, useMemo} from 'react';
 import {Box, Static, useApp} from 'ink';
 import type {LookupEvent} from '../core/events.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
-import type {HostResult} from '../resolve/types.js';
+import type {HostResult} from '../core/host-result.js';
 import {Header} from './components/Header.js';
 import {HostBlock} from './components/HostBlock.js';
 import {PaletteProvider} from './components/palette.js';

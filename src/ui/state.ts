@@ -1,7 +1,8 @@
 // The Ink view's state: a pure reducer folding LookupEvents into what the screen shows. No React here.
 import type {LookupEvent, RunSummary} from '../core/events.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
-import type {Family, FamilyOutcome, HostResult} from '../resolve/types.js';
+import type {Family, FamilyOutcome} from '../resolve/types.js';
+import type {HostResult} from '../core/host-result.js';
 import type {Endpoint, Transport} from '../transport/endpoint.js';
 
 /** Where one family of an unfinished host stands. */

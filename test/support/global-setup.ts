@@ -2,12 +2,14 @@
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import type {TestProject} from 'vitest/node';
-import {resolversInstalled, startResolvers} from './resolvers.js';
+import {resolversInstalled, startResolvers, startUnbound} from './resolvers.js';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		unbound: {address: string; port: number} | null;
 		knot: {address: string; port: number} | null;
+		/** A second Unbound with `dns64 iterator` and 64:ff9b::/96 in front of the same Knot. */
+		unbound64: {address: string; port: number} | null;
 	}
 }
 
@@ -17,10 +19,22 @@ export default async function setup({provide}: TestProject): Promise<() => Promi
 		if (process.env.CI) throw new Error('knotd and unbound are required in CI (apt-get install knot unbound)');
 		provide('unbound', null);
 		provide('knot', null);
+		provide('unbound64', null);
 		return async () => {};
 	}
 	const pair = await startResolvers();
 	provide('unbound', {address: pair.unbound.address, port: pair.unbound.port});
 	provide('knot', {address: pair.knot.address, port: pair.knot.port});
-	return () => pair.stop();
+	let dns64;
+	try {
+		dns64 = await startUnbound(pair.knot, {dns64: true});
+	} catch (error) {
+		await pair.stop();
+		throw error;
+	}
+	provide('unbound64', {address: dns64.address, port: dns64.port});
+	return async () => {
+		await dns64.stop();
+		await pair.stop();
+	};
 }

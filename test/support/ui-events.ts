@@ -1,8 +1,10 @@
 // Fake lookup events for the view tests: the seed's hosts (linkedin via 2 CNAMEs, github NODATA) plus an invalid and a timed-out one.
 import type {LookupEvent, RunSummary} from '../../src/core/events.js';
+import {describeRule} from '../../src/select/rfc6724.js';
 import {judge} from '../../src/core/verdict.js';
 import type {ResolverConfig} from '../../src/resolve/resolv-conf.js';
-import type {FamilyOutcome, HostResult} from '../../src/resolve/types.js';
+import type {FamilyOutcome} from '../../src/resolve/types.js';
+import type {HostResult} from '../../src/core/host-result.js';
 import type {Endpoint} from '../../src/transport/endpoint.js';
 
 export const server: Endpoint = {address: '127.0.0.1', port: 5353, scope: null};
@@ -92,7 +94,8 @@ const timedOut = (family: 'A' | 'AAAA'): FamilyOutcome =>
 	outcome(family, 'slow.example', {status: 'TIMEOUT', server: null, transport: null, rttMs: null, queries: 2, flags: null, problem: {kind: 'timeout', tries: 2}});
 
 function host(index: number, input: string, name: string, a: FamilyOutcome, aaaa: FamilyOutcome): HostResult {
-	return {index, input, name, unicode: null, a, aaaa, ...judge(a, aaaa)};
+	// No selection in these fixtures: the verdict comes from the DNS outcomes alone.
+	return {index, input, name, unicode: null, a, aaaa, selection: null, ...judge(a, aaaa, {selection: null, noAaaa: false, describeRule})};
 }
 
 export const results: readonly HostResult[] = [
@@ -128,7 +131,7 @@ export function hostEvents(i: number): LookupEvent[] {
  */
 export function runEvents(): LookupEvent[] {
 	return [
-		{kind: 'run-start', config, hosts: results.map((x) => x.input)},
+		{kind: 'run-start', stack: 'glibc', sources: 'this host (kernel)', config, hosts: results.map((x) => x.input)},
 		...hostEvents(0),
 		...hostEvents(1),
 		{kind: 'host-done', result: r(1)},

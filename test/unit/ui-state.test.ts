@@ -1,7 +1,7 @@
 // The Ink view's reducer, tested as a pure function: no React, no terminal.
 import {describe, expect, test} from 'vitest';
 import type {LookupEvent} from '../../src/core/events.js';
-import type {HostResult} from '../../src/resolve/types.js';
+import type {HostResult} from '../../src/core/host-result.js';
 import {doneCount, initialState, reduce, type LookupViewState} from '../../src/ui/state.js';
 import {config, hostEvents, linkedin, results, runEvents, server, summary} from '../support/ui-events.js';
 
@@ -19,7 +19,7 @@ function fold(events: readonly LookupEvent[], from: LookupViewState = initialSta
 }
 
 const result = (i: number): HostResult => results[i] as HostResult;
-const started = fold([{kind: 'run-start', config, hosts: results.map((r) => r.input)}]);
+const started = fold([{kind: 'run-start', stack: 'glibc', sources: 'this host (kernel)', config, hosts: results.map((r) => r.input)}]);
 
 describe('reduce', () => {
 	test('run-start brings the config and the number of hosts, and nothing is running yet', () => {
@@ -105,7 +105,7 @@ describe('reduce', () => {
 
 	test('two thousand hosts finishing in reverse order still come out in input order', () => {
 		const n = 2000;
-		const events: LookupEvent[] = [{kind: 'run-start', config, hosts: Array.from({length: n}, (_, i) => `h${i}.example`)}];
+		const events: LookupEvent[] = [{kind: 'run-start', stack: 'glibc', sources: 'this host (kernel)', config, hosts: Array.from({length: n}, (_, i) => `h${i}.example`)}];
 		for (let i = 0; i < n; i++) events.push({kind: 'host-start', index: i, input: `h${i}.example`});
 		for (let i = n - 1; i >= 0; i--) events.push({kind: 'host-done', result: {...result(1), index: i, input: `h${i}.example`}});
 		// No deep freezing here: this one is about order and speed, not purity.

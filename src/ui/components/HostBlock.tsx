@@ -1,6 +1,6 @@
 // A finished host: its name, both families with their evidence, and the verdict line.
 import {Box, Text} from 'ink';
-import type {HostResult} from '../../resolve/types.js';
+import type {HostResult} from '../../core/host-result.js';
 import {escapeText} from '../../wire/name.js';
 import {FamilyRows, columns} from './FamilyRows.js';
 import {usePalette, verdictHue} from './palette.js';

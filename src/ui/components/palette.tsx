@@ -32,7 +32,7 @@ export function statusHue(status: Status): Hue {
 /** The brief's rule: green for migrated, yellow for not-migrated, red for error and unresolved. */
 export function verdictHue(verdict: Verdict | string): Hue {
 	if (verdict === 'migrated') return 'green';
-	if (verdict === 'not-migrated') return 'yellow';
+	if (verdict === 'not-migrated' || verdict === 'v6-not-preferred' || verdict === 'synthetic') return 'yellow';
 	return 'red';
 }
 

@@ -1,0 +1,29 @@
+// Which AAAA answers can never carry a connection to the service (the `bogus-aaaa` verdict).
+import ipaddr from 'ipaddr.js';
+
+/** Prefixes an AAAA in a public answer must not point into, with the reason shown to the user. */
+const unusable: readonly (readonly [string, number, string])[] = [
+	['::', 128, 'unspecified (::)'],
+	['::1', 128, 'loopback (::1)'],
+	['::ffff:0:0', 96, 'IPv4-mapped (::ffff:0:0/96)'],
+	['::', 96, 'IPv4-compatible, deprecated (::/96)'],
+	['100::', 64, 'discard-only (100::/64)'],
+	['fe80::', 10, 'link-local (fe80::/10)'],
+	['fec0::', 10, 'site-local, deprecated (fec0::/10)'],
+	['2001:db8::', 32, 'documentation (2001:db8::/32)'],
+	['ff00::', 8, 'multicast (ff00::/8)'],
+];
+const parsed = unusable.map(([prefix, length, why]) => [ipaddr.IPv6.parse(prefix), length, why] as const);
+
+/** Why an IPv6 address is unusable as a destination, or null when it is a usable unicast address. */
+export function unusableReason(address: string): string | null {
+	if (!ipaddr.IPv6.isValid(address)) return 'not an IPv6 address';
+	const ip = ipaddr.IPv6.parse(address);
+	for (const [prefix, length, why] of parsed) if (ip.match(prefix, length)) return why;
+	return null;
+}
+
+/** ULA (fc00::/7, RFC 4193): usable inside a site, not on the Internet. */
+export function isUniqueLocal(address: string): boolean {
+	return ipaddr.IPv6.isValid(address) && ipaddr.IPv6.parse(address).range() === 'uniqueLocal';
+}

@@ -1,0 +1,62 @@
+// Source(D) with its attributes, from the kernel (probe + host facts) or from a what-if map.
+import type {SourceInfo} from '../select/types.js';
+import {findLocal, readHostFacts, type HostFacts} from './host-facts.js';
+import {probeSources} from './source-probe.js';
+import {whatIfSource, type WhatIf} from './what-if.js';
+
+/** Gives Source(D) (null = unusable) for a set of destinations. */
+export type SourceProvider = (destinations: readonly string[]) => Promise<Map<string, SourceInfo | null>>;
+
+/** The kernel's answers, as getaddrinfo gets them; host facts are read once per provider. */
+export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): SourceProvider {
+	return async (destinations) => {
+		const probed = await probeSources(destinations);
+		const out = new Map<string, SourceInfo | null>();
+		for (const [destination, source] of probed) {
+			if (source === null) {
+				out.set(destination, null);
+				continue;
+			}
+			const local = findLocal(facts(), source);
+			out.set(destination, {
+				address: source,
+				// Unknown attributes (an address the lists do not show) default to a native host route.
+				prefixLen: local?.prefixLen ?? (source.includes(':') ? 128 : 32),
+				deprecated: local?.deprecated ?? false,
+				home: local?.home ?? false,
+				native: local?.link.native ?? true,
+				interface: local?.interface ?? null,
+			});
+		}
+		return out;
+	};
+}
+
+/** The what-if map's answers; a destination it does not cover is unusable (no source). */
+export function whatIfSources(whatIf: WhatIf): SourceProvider {
+	return async (destinations) => {
+		const out = new Map<string, SourceInfo | null>();
+		for (const destination of destinations) {
+			const source = whatIfSource(whatIf, destination) ?? null;
+			if (source === null) {
+				out.set(destination, null);
+				continue;
+			}
+			const attrs = whatIf.attrs.get(source);
+			out.set(destination, {
+				address: source,
+				prefixLen: attrs?.prefixLen ?? (source.includes(':') ? 64 : 24),
+				deprecated: attrs?.deprecated ?? false,
+				home: attrs?.home ?? false,
+				native: attrs?.native ?? true,
+				interface: attrs?.interface ?? null,
+			});
+		}
+		return out;
+	};
+}
+
+function memo<T>(read: () => T): () => T {
+	let value: T | undefined;
+	return () => (value ??= read());
+}

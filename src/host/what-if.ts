@@ -1,0 +1,93 @@
+// `--sources FILE`: a what-if map of Source(D) and source attributes, instead of asking the kernel.
+import ipaddr from 'ipaddr.js';
+
+/**
+ * The file's shape (issue 3): `{"sources": {"<destination>": "<source>" | null},
+ * "attrs": {"<source>": {"deprecated": bool, "home": bool, "native": bool, "prefixLen": n, "interface": "name"}}}`.
+ * Extension: a `sources` key may be a prefix (`"::/0"`, `"0.0.0.0/0"`, `"2a04::/16"`), so a lookup whose
+ * destinations come from DNS can be asked "what if"; an exact address wins, then the longest prefix.
+ */
+export interface WhatIf {
+	readonly sources: ReadonlyMap<string, string | null>;
+	readonly attrs: ReadonlyMap<string, SourceAttrs>;
+}
+
+export interface SourceAttrs {
+	readonly deprecated: boolean;
+	readonly home: boolean;
+	readonly native: boolean;
+	readonly prefixLen: number;
+	readonly interface: string | null;
+}
+
+export class WhatIfError extends Error {
+	override readonly name = 'WhatIfError';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Parses and validates the file's JSON text; a bad entry is an error naming it (nothing is guessed). */
+export function parseWhatIf(text: string): WhatIf {
+	let data: unknown;
+	try {
+		data = JSON.parse(text);
+	} catch (error) {
+		throw new WhatIfError(`not JSON: ${(error as Error).message}`);
+	}
+	if (!isObject(data) || !isObject(data['sources'])) throw new WhatIfError('expected {"sources": {...}, "attrs": {...}}');
+	const sources = new Map<string, string | null>();
+	for (const [destination, source] of Object.entries(data['sources'])) {
+		const key = destination.includes('/') ? checkPrefix(destination) : checkAddress(destination, 'destination');
+		if (source !== null && typeof source !== 'string') throw new WhatIfError(`source of ${destination} must be an address or null`);
+		sources.set(key, source === null ? null : checkAddress(source, 'source'));
+	}
+	const attrs = new Map<string, SourceAttrs>();
+	const rawAttrs = data['attrs'] ?? {};
+	if (!isObject(rawAttrs)) throw new WhatIfError('"attrs" must be an object');
+	for (const [source, value] of Object.entries(rawAttrs)) {
+		if (!isObject(value)) throw new WhatIfError(`attrs of ${source} must be an object`);
+		const family = ipaddr.parse(checkAddress(source, 'source')).kind();
+		const prefixLen = value['prefixLen'] ?? (family === 'ipv6' ? 64 : 32);
+		if (typeof prefixLen !== 'number' || !Number.isInteger(prefixLen) || prefixLen < 0 || prefixLen > (family === 'ipv6' ? 128 : 32)) {
+			throw new WhatIfError(`prefixLen of ${source} must be a whole number within the address length`);
+		}
+		attrs.set(checkAddress(source, 'source'), {
+			deprecated: value['deprecated'] === true,
+			home: value['home'] === true,
+			native: value['native'] !== false,
+			prefixLen,
+			interface: typeof value['interface'] === 'string' ? value['interface'] : null,
+		});
+	}
+	return {sources, attrs};
+}
+
+function checkAddress(text: string, what: string): string {
+	if (!ipaddr.isValid(text)) throw new WhatIfError(`${what} '${text}' is not an IP address`);
+	return ipaddr.parse(text).toString();
+}
+
+function checkPrefix(text: string): string {
+	try {
+		const [ip, length] = ipaddr.parseCIDR(text);
+		return `${ip.toString()}/${length}`;
+	} catch {
+		throw new WhatIfError(`'${text}' is not an address prefix`);
+	}
+}
+
+/** Source(D) for a destination under the what-if map: exact address, else the longest matching prefix. */
+export function whatIfSource(whatIf: WhatIf, destination: string): string | null | undefined {
+	const canonical = ipaddr.isValid(destination) ? ipaddr.parse(destination).toString() : destination;
+	if (whatIf.sources.has(canonical)) return whatIf.sources.get(canonical);
+	if (!ipaddr.isValid(canonical)) return undefined;
+	const ip = ipaddr.parse(canonical);
+	let best: {length: number; source: string | null} | undefined;
+	for (const [key, source] of whatIf.sources) {
+		if (!key.includes('/')) continue;
+		const [prefix, length] = ipaddr.parseCIDR(key);
+		if (prefix.kind() !== ip.kind() || !ip.match([prefix, length] as never)) continue;
+		if (best === undefined || length > best.length) best = {length, source};
+	}
+	return best?.source;
+}
