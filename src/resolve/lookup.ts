@@ -23,6 +23,18 @@ export interface LookupSettings {
 	readonly firstServer: number;
 	readonly onSend?: (family: Family, qname: string, server: Endpoint, transport: Transport) => void;
 	readonly onFamily?: (outcome: FamilyOutcome) => void;
+	/** Awaited before every packet (politeness); see QueryParams.pace. */
+	readonly pace?: () => Promise<void>;
+	/**
+	 * Where a pair's socket comes from. Default: a fresh socket per pair, closed after the host, as
+	 * getaddrinfo does. Batch passes a shared pool (few sockets, big receive buffers, many in flight).
+	 */
+	readonly channels?: ChannelSource;
+}
+
+/** Supplies UDP channels to lookups; `owned` channels are closed by the lookup when it is done. */
+export interface ChannelSource {
+	acquire(servers: readonly Endpoint[]): Promise<{channel: UdpChannel; owned: boolean}>;
 }
 
 export interface HostOutcome {
@@ -79,6 +91,11 @@ export async function lookupHost(input: string, settings: LookupSettings): Promi
 async function lookupPair(qname: string, settings: LookupSettings, channels: UdpChannel[]): Promise<[FamilyOutcome, FamilyOutcome]> {
 	const servers = settings.config.nameservers;
 	const newChannel = async (): Promise<UdpChannel> => {
+		if (settings.channels !== undefined) {
+			const {channel, owned} = await settings.channels.acquire(servers);
+			if (owned) channels.push(channel);
+			return channel;
+		}
 		const channel = new UdpChannel(settings.deadlines);
 		channels.push(channel);
 		// Bind every family the server list needs before sending, so the pair leaves back to back.
@@ -96,6 +113,7 @@ async function lookupPair(qname: string, settings: LookupSettings, channels: Udp
 		channel,
 		deadlines: settings.deadlines,
 		onSend: (server, transport) => settings.onSend?.(family, qname, server, transport),
+		...(settings.pace === undefined ? {} : {pace: settings.pace}),
 	});
 	const run = (channel: UdpChannel, family: Family): Promise<FamilyOutcome> =>
 		resolveFamily(qname, family, context(channel, family)).then((outcome) => {

@@ -22,6 +22,8 @@ export interface QueryParams {
 	readonly deadlines: DeadlineQueue;
 	/** Told about every packet sent, for the event stream and politeness accounting. */
 	readonly onSend?: (server: Endpoint, transport: Transport) => void;
+	/** Awaited before every packet, retries included: the politeness seam (a token bucket for --qps). */
+	readonly pace?: () => Promise<void>;
 }
 
 /** A reply that decided the question, with where and how it came. */
@@ -63,12 +65,14 @@ export async function runQuery(params: QueryParams): Promise<QueryResult> {
 	const tryOnce = async (server: Endpoint, edns: boolean): Promise<TryOutcome> => {
 		const build = (id: number): Buffer => encodeQuery({id, name: params.question.name, type: params.question.type, edns, ad: params.ad});
 		if (!params.tcp) {
+			if (params.pace) await params.pace();
 			queries++;
 			params.onSend?.(server, 'udp');
 			const udp = await params.channel.send(server, params.question, build, params.timeoutMs);
 			mismatched += udp.mismatched;
 			if (udp.kind !== 'reply' || !udp.message.flag_tc) return udp;
 		}
+		if (params.pace) await params.pace();
 		queries++;
 		params.onSend?.(server, 'tcp');
 		const id = randomInt(0, 65536);

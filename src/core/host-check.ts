@@ -1,0 +1,72 @@
+// One host from input to verdict: the lookup, address selection, DNS64, judgement. Shared by lookup and batch.
+import {DeadlineQueue} from '../transport/deadlines.js';
+import type {Endpoint, Transport} from '../transport/endpoint.js';
+import {lookupHost, type ChannelSource, type PairMode} from '../resolve/lookup.js';
+import type {ResolverConfig} from '../resolve/resolv-conf.js';
+import type {Family, FamilyOutcome} from '../resolve/types.js';
+import {discoverNat64} from '../resolve/nat64-discovery.js';
+import {wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
+import {describeRule} from '../select/rfc6724.js';
+import type {HostResult} from './host-result.js';
+import {selectAddresses, type Selection, type SelectionSettings} from './selection.js';
+import {judge} from './verdict.js';
+
+export interface HostCheckOptions {
+	readonly config: ResolverConfig;
+	readonly mode: PairMode;
+	readonly edns: boolean;
+	readonly tcp: boolean;
+	readonly useSearch: boolean;
+	/** RFC 6724 ordering with this host's (or a what-if) sources. */
+	readonly selection: SelectionSettings;
+	/** Ask ipv4only.arpa once (RFC 7050); off, only the Well-Known Prefix marks synthesized AAAA. */
+	readonly discoverNat64: boolean;
+	/** Shared sockets (batch); default a socket per pair. */
+	readonly channels?: ChannelSource;
+	/** Awaited before every packet (batch --qps). */
+	readonly pace?: () => Promise<void>;
+}
+
+/** Per-host observers, for event streams and progress. */
+export interface HostHooks {
+	readonly onSend?: (family: Family, qname: string, server: Endpoint, transport: Transport) => void;
+	readonly onFamily?: (outcome: FamilyOutcome) => void;
+}
+
+export interface HostChecker {
+	check(input: string, index: number, hooks?: HostHooks): Promise<HostResult>;
+	readonly deadlines: DeadlineQueue;
+}
+
+export function createHostChecker(options: HostCheckOptions, deadlines = new DeadlineQueue()): HostChecker {
+	let rotation = 0;
+	let nat64: Promise<Nat64Prefix[]> | null = null;
+	// RFC 7050 discovery once per run (one resolver set), started only when an AAAA first needs it.
+	const prefixes = (): Promise<Nat64Prefix[]> =>
+		(nat64 ??= options.discoverNat64 ? discoverNat64(options.config, deadlines, options.edns) : Promise.resolve([wellKnownPrefix]));
+	return {
+		deadlines,
+		async check(input, index, hooks = {}) {
+			const firstServer = options.config.rotate ? rotation++ % options.config.nameservers.length : 0;
+			const host = await lookupHost(input, {
+				config: options.config,
+				deadlines,
+				mode: options.mode,
+				edns: options.edns,
+				tcp: options.tcp,
+				useSearch: options.useSearch,
+				firstServer,
+				...(hooks.onSend === undefined ? {} : {onSend: hooks.onSend}),
+				...(hooks.onFamily === undefined ? {} : {onFamily: hooks.onFamily}),
+				...(options.channels === undefined ? {} : {channels: options.channels}),
+				...(options.pace === undefined ? {} : {pace: options.pace}),
+			});
+			let selection: Selection | null = null;
+			if (host.a.status !== 'INVALID' && (host.a.addresses.length > 0 || host.aaaa.addresses.length > 0)) {
+				selection = await selectAddresses(host.a, host.aaaa, host.aaaa.addresses.length > 0 ? await prefixes() : [], options.selection);
+			}
+			const verdict = judge(host.a, host.aaaa, {selection, noAaaa: options.config.noAaaa, describeRule});
+			return {index, input, ...host, selection, ...verdict};
+		},
+	};
+}
