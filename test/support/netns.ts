@@ -1,5 +1,6 @@
 // Test hosts in network namespaces (ip netns + veth): the kernel's source choice inside a host we shape.
 import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 
 export interface TestHost {
 	readonly name: string;
@@ -11,6 +12,8 @@ export interface TestHost {
 export interface HostShape {
 	readonly ipv6?: {readonly address: string; readonly prefixLen: number; readonly defaultRoute: boolean};
 	readonly ipv4?: {readonly address: string; readonly prefixLen: number; readonly gateway: string};
+	/** Files `ip netns exec` bind-mounts over /etc inside the host (e.g. hosts, gai.conf). */
+	readonly etc?: Readonly<Record<string, string>>;
 }
 
 /** True when this process may make namespaces (root with iproute2); tests say why they skip otherwise. */
@@ -32,6 +35,11 @@ export function makeHost(tag: string, shape: HostShape): TestHost {
 	const name = `he6-${tag}-${process.pid}`;
 	const outside = `h6${tag.slice(0, 4)}${process.pid % 10000}`;
 	spawnSync('ip', ['netns', 'del', name]);
+	const etcDir = `/etc/netns/${name}`;
+	if (shape.etc !== undefined) {
+		mkdirSync(etcDir, {recursive: true});
+		for (const [file, text] of Object.entries(shape.etc)) writeFileSync(`${etcDir}/${file}`, text);
+	}
 	ip('netns', 'add', name);
 	try {
 		ip('link', 'add', outside, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name);
@@ -48,6 +56,7 @@ export function makeHost(tag: string, shape: HostShape): TestHost {
 		}
 	} catch (error) {
 		spawnSync('ip', ['netns', 'del', name]);
+		rmSync(etcDir, {recursive: true, force: true});
 		throw error;
 	}
 	return {
@@ -58,6 +67,7 @@ export function makeHost(tag: string, shape: HostShape): TestHost {
 		},
 		destroy() {
 			spawnSync('ip', ['netns', 'del', name]);
+			rmSync(etcDir, {recursive: true, force: true});
 		},
 	};
 }
