@@ -29,7 +29,7 @@ export async function sortCommand(addresses: readonly string[], flags: SortFlags
 		const from = source === null ? 'unusable: no source address' : `from ${source.address}${source.interface === null ? '' : ` (${source.interface})`}`;
 		out.write(`  ${String(i + 1).padStart(2)}  ${address.padEnd(width)}  ${from}\n`);
 		const decision = decisions[i];
-		if (decision !== undefined) out.write(`          ${' '.repeat(Math.max(0, width - 20))}before the next by ${describeRule(decision.rule)}\n`);
+		if (decision !== undefined) out.write(`        ↳ before the next by ${describeRule(decision.rule)}\n`);
 	});
 	return exitCode.ok;
 }
