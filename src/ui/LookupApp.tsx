@@ -14,7 +14,12 @@ import {doneCount, type LookupViewState} from './state.js';
 
 /** What <Static> prints, once each, top to bottom: the header, then hosts in input order. */
 type StaticItem =
-	| {readonly kind: 'header'; readonly config: ResolverConfig; readonly total: number}
+	| {
+			readonly kind: 'header';
+			readonly config: ResolverConfig;
+			readonly total: number;
+			readonly selection: LookupViewState['selection'];
+	  }
 	| {readonly kind: 'host'; readonly result: HostResult};
 
 type ViewProps = {
@@ -25,19 +30,19 @@ type ViewProps = {
 
 /** The pure view of a state, for tests that want a frame without a stream. */
 export function LookupView({state, color}: ViewProps) {
-	const {config, total, finished} = state;
+	const {config, total, finished, selection} = state;
 	// <Static> prints only items past the count it has seen, so the list may only ever grow at the end.
 	// The header goes first, which is why nothing is listed before run-start brings the config.
 	const items = useMemo<StaticItem[]>(
-		() => (config === null ? [] : [{kind: 'header', config, total}, ...finished.map((result) => ({kind: 'host' as const, result}))]),
-		[config, total, finished],
+		() => (config === null ? [] : [{kind: 'header', config, total, selection}, ...finished.map((result) => ({kind: 'host' as const, result}))]),
+		[config, total, selection, finished],
 	);
 	return (
 		<PaletteProvider color={color}>
 			<Static items={items}>
 				{(item) =>
 					item.kind === 'header' ? (
-						<Header key="header" config={item.config} total={item.total} />
+						<Header key="header" config={item.config} total={item.total} selection={item.selection} />
 					) : (
 						<HostBlock key={item.result.index} result={item.result} />
 					)

@@ -38,6 +38,8 @@ export interface LookupViewState {
 	readonly config: ResolverConfig | null;
 	/** Number of hosts the run was given. */
 	readonly total: number;
+	/** Address selection of the run (from run-start): stack name and where sources come from. */
+	readonly selection: {readonly stack: string; readonly sources: string} | null;
 	/** Started, unfinished hosts in input order (at most the run's concurrency). */
 	readonly running: readonly PendingHost[];
 	/** Finished hosts ready to print: a gap-free prefix of the input, so `finished[i].index === i`. */
@@ -53,6 +55,7 @@ export interface LookupViewState {
 export const initialState: LookupViewState = {
 	config: null,
 	total: 0,
+	selection: null,
 	running: [],
 	finished: [],
 	waiting: [],
@@ -70,7 +73,7 @@ export function doneCount(state: LookupViewState): number {
 export function reduce(state: LookupViewState, event: LookupEvent): LookupViewState {
 	switch (event.kind) {
 		case 'run-start':
-			return {...state, config: event.config, total: event.hosts.length};
+			return {...state, config: event.config, total: event.hosts.length, selection: {stack: event.stack, sources: event.sources}};
 		case 'host-start': {
 			if (isKnown(state, event.index)) return state;
 			const host: PendingHost = {index: event.index, input: event.input, families: {A: idle, AAAA: idle}};

@@ -59,6 +59,9 @@ if (!hasTmux && !process.env['CI']) {
 		expect(screen, context).toContain('2a04:f540:1::b93f:930a');
 		expect(screen, context).toMatch(/AAAA\s+NODATA/);
 		expect(screen, context).toMatch(/^\s+migrated\s/m);
+		// What the seed's box would do (the demo's what-if sources): the AAAA through the sit1 tunnel.
+		expect(screen, context).toMatch(/would connect to 2a04:f540:1::b93f:930a from 2001:470:1f1c:666::2 via sit1 \(Rule 6/);
+		expect(screen, context).toMatch(/order 1\s+2a04:f540:1::b93f:930a\s+from 2001:470:1f1c:666::2 \(sit1\)/);
 		expect(screen, context).toMatch(/^\s+not-migrated\s+IPv4 only/m);
 		expect(screen, context).toContain('github.com');
 		expect(screen, context).toMatch(/\d+ hosts?: /);

@@ -27,13 +27,14 @@ function activeOptions(config: ResolverConfig): string[] {
 type HeaderProps = {
 	readonly config: ResolverConfig;
 	readonly total: number;
+	readonly selection?: {readonly stack: string; readonly sources: string} | null;
 };
 
 /**
  * Source, search domains and ignored lines come from a file or the environment, not off the wire,
  * so they are escaped here; endpoints are IP literals parsed by us and safe as they are.
  */
-export function Header({config, total}: HeaderProps) {
+export function Header({config, total, selection = null}: HeaderProps) {
 	const palette = usePalette();
 	const servers = config.nameservers.map(formatEndpoint).join(', ');
 	return (
@@ -47,6 +48,7 @@ export function Header({config, total}: HeaderProps) {
 				{config.search.length > 0 ? `search ${config.search.map(escapeText).join(' ')} · ` : ''}
 				{`options ${activeOptions(config).join(' ')}`}
 			</Text>
+			{selection === null ? null : <Text dimColor={palette.dim}>{`selection ${selection.stack} · sources from ${escapeWords(selection.sources)}`}</Text>}
 			{config.ignored.map(([line, text], i) => (
 				<Text key={i} color={palette.hue('yellow')}>
 					{`ignored ${line === 0 ? '' : `line ${line}: `}${escapeWords(text)}`}

@@ -64,6 +64,26 @@ function InvalidRow({result}: {readonly result: HostResult}) {
 	);
 }
 
+/** The RFC 6724 order this host would try, one address a line, with Source(D) and its interface. */
+function OrderRows({result}: {readonly result: HostResult}) {
+	const palette = usePalette();
+	const order = result.selection?.order ?? [];
+	if (order.length === 0) return null;
+	const width = Math.max(...order.map((r) => r.address.length));
+	return (
+		<Box flexDirection="column" paddingLeft={columns.indent}>
+			{order.map((r, i) => (
+				<Text key={r.address}>
+					<Text dimColor={palette.dim}>{i === 0 ? 'order ' : '      '}</Text>
+					<Text>{`${i + 1}  ${r.address.padEnd(width)}  `}</Text>
+					<Text dimColor={palette.dim}>{r.source === null ? 'unusable: no source address' : `from ${r.source}${r.interface === null ? '' : ` (${escapeText(r.interface)})`}`}</Text>
+					{r.synthesized === null ? null : <Text color={palette.hue('yellow')}>{`  DNS64 ${r.synthesized}`}</Text>}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
 type HostBlockProps = {
 	readonly result: HostResult;
 };
@@ -80,6 +100,7 @@ export function HostBlock({result}: HostBlockProps) {
 					<FamilyRows outcome={result.aaaa} hostName={result.name} />
 				</>
 			)}
+			<OrderRows result={result} />
 			<VerdictLine result={result} />
 		</Box>
 	);
