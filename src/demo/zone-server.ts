@@ -30,7 +30,12 @@ export type Action =
 	/** Header and question with TC over UDP; TCP answers normally. */
 	| {readonly kind: 'tc'}
 	/** Over TCP: the length prefix and half the reply, then FIN. Over UDP: as `tc`, so the client comes to TCP. */
-	| {readonly kind: 'close-tcp-mid-message'};
+	| {readonly kind: 'close-tcp-mid-message'}
+	/**
+	 * A spoofing race (RFC 5452): from the server's own address and port, first send the forged replies
+	 * `forge` makes from the normal reply, then do `then` (default: answer).
+	 */
+	| {readonly kind: 'spoof-first'; readonly forge: (reply: Buffer) => readonly Buffer[]; readonly then?: Action};
 
 /** A query as the hook sees it. */
 export interface DecodedQuery {
@@ -270,6 +275,9 @@ class ZoneServerImpl implements ZoneServer {
 				return replier.send(udp ? truncatedReply(query) : normal());
 			case 'close-tcp-mid-message':
 				return udp || !replier.closeMidMessage ? replier.send(truncatedReply(query)) : replier.closeMidMessage(normal());
+			case 'spoof-first':
+				for (const forged of action.forge(normal())) replier.send(forged);
+				return this.#perform(action.then ?? {kind: 'answer'}, query, replier, receivedAt);
 		}
 	}
 
