@@ -37,9 +37,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
 	const program = new Command('he6-dns')
 		.description('Will this host reach a service over IPv6? Paired A+AAAA lookups through the system resolver, CNAME chains, and a verdict.')
 		.version('0.1.0')
-		.showHelpAfterError('(he6-dns --help shows the usage)')
 		.exitOverride()
-		.configureOutput({outputError: (text, write) => write(text.replace(/^error: /, 'he6-dns: '))});
+		// One line for every usage error, with where to look.
+		.configureOutput({outputError: (text, write) => write(`${text.replace(/^error: /, 'he6-dns: ').trimEnd()} (see he6-dns --help)\n`)});
 
 	addSelectionOptions(addResolverOptions(addViewOptions(program.command('lookup', {isDefault: true}))))
 		.description('look up A and AAAA of each NAME through the resolver(s) of /etc/resolv.conf or @SERVER')
