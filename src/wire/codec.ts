@@ -2,6 +2,7 @@
 import dnsPacket from 'dns-packet';
 import type {Answer} from 'dns-packet';
 import {decodeName, encodeName, nameWireLength, NameError} from './name.js';
+import {walkSkeleton} from './skeleton.js';
 
 // Install the presentation-form name codec into dns-packet (see name.ts for why). dns-packet's record
 // codecs all call `name.decode`/`name.encode` through this shared object, so this one assignment
@@ -101,8 +102,9 @@ export function encodeQuery(spec: QuerySpec): Buffer {
 
 /**
  * Decodes a message with the guards dns-packet lacks: the header counts must fit in the length before
- * any allocation (a 12-byte header with counts of 0xFFFF would otherwise cost milliseconds), and the
- * decoder must not have read past the end (dns-packet accepts truncated RDATA silently).
+ * any allocation (a 12-byte header with counts of 0xFFFF would otherwise cost milliseconds), the
+ * framing (names, RDLENGTHs) must lie inside the bytes, and dns-packet must end exactly where the
+ * framing ends (it accepts truncated RDATA silently otherwise).
  */
 export function decodeMessage(buf: Uint8Array): Result<Message, WireError> {
 	if (buf.length < 12) return {ok: false, error: {kind: 'short-header', length: buf.length}};
@@ -113,10 +115,14 @@ export function decodeMessage(buf: Uint8Array): Result<Message, WireError> {
 	if (qd * 5 + (an + ns + ar) * 11 > buf.length - 12) {
 		return {ok: false, error: {kind: 'counts-exceed-length', counts, length: buf.length}};
 	}
+	const skeleton = walkSkeleton(buf);
+	if (!skeleton.ok) return {ok: false, error: skeleton.error};
 	try {
 		const message = dnsPacket.decode(view) as unknown as Message;
 		const used = (dnsPacket.decode as unknown as {bytes: number}).bytes;
 		if (used > buf.length) return {ok: false, error: {kind: 'truncated', needed: used, length: buf.length}};
+		// A type's reader that consumed more or less than its RDLENGTH has desynchronised the rest.
+		if (used !== skeleton.end) return {ok: false, error: {kind: 'malformed', detail: `record data disagrees with its RDLENGTH (decoded to byte ${used}, framing ends at ${skeleton.end})`}};
 		return {ok: true, value: message};
 	} catch (error) {
 		if (error instanceof NameError) return {ok: false, error: {kind: 'bad-name', detail: error.message}};

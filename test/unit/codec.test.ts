@@ -25,6 +25,21 @@ describe('decodeMessage', () => {
 		const decoded = decodeMessage(cut);
 		expect(decoded.ok).toBe(false);
 	});
+	it('refuses a TXT cut inside its strings, which dns-packet decodes into garbage records', () => {
+		const txt = dnsPacket.encode({
+			type: 'response',
+			id: 3,
+			questions: [{type: 'TXT', name: 'x.example'}],
+			answers: [{type: 'TXT', name: 'x.example', ttl: 5, data: ['hello', 'world']}, {type: 'A', name: 'x.example', ttl: 5, data: '192.0.2.1'}],
+		});
+		for (let cut = 12; cut < txt.length; cut++) expect(decodeMessage(txt.subarray(0, cut)).ok, `cut at ${cut}`).toBe(false);
+		expect(decodeMessage(txt).ok).toBe(true);
+	});
+	it('refuses a record whose RDLENGTH disagrees with what its type reads', () => {
+		const bad = Buffer.from(reply);
+		bad.writeUInt16BE(3, bad.length - 6); // the A record's RDLENGTH says 3, its RDATA is 4 bytes
+		expect(decodeMessage(bad).ok).toBe(false);
+	});
 	it('turns a bad compression pointer into a bad-name error', () => {
 		const bad = Buffer.from(reply);
 		bad[12] = 0xc0;

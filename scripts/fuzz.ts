@@ -1,0 +1,69 @@
+// The long fuzz run (issue 7): a million inputs per decoder, rejects counted by kind, the slowest input timed.
+// Usage: npx tsx scripts/fuzz.ts [inputs per target, default 1000000]
+import {randomBytes} from 'node:crypto';
+import {decodeMessage} from '../src/wire/codec.js';
+import {seedMessages} from '../test/support/dns-corpus.js';
+
+const perTarget = Number(process.argv[2] ?? 1_000_000);
+
+interface Tally {
+	tried: number;
+	accepted: number;
+	rejects: Map<string, number>;
+	maxMs: number;
+	totalMs: number;
+}
+
+function run(name: string, make: (i: number) => Uint8Array, decode: (bytes: Uint8Array) => string | null): Tally {
+	const tally: Tally = {tried: 0, accepted: 0, rejects: new Map(), maxMs: 0, totalMs: 0};
+	for (let i = 0; i < perTarget; i++) {
+		const input = make(i);
+		const started = performance.now();
+		let reject: string | null;
+		try {
+			reject = decode(input);
+		} catch (error) {
+			// A throw is a bug: report it with the input and stop.
+			console.error(`${name}: threw on input ${Buffer.from(input).toString('hex')}: ${String(error)}`);
+			process.exit(1);
+		}
+		const ms = performance.now() - started;
+		tally.tried++;
+		tally.totalMs += ms;
+		if (ms > tally.maxMs) tally.maxMs = ms;
+		if (reject === null) tally.accepted++;
+		else tally.rejects.set(reject, (tally.rejects.get(reject) ?? 0) + 1);
+	}
+	const rejects = [...tally.rejects].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+	console.log(`${name}: ${tally.tried} inputs, ${tally.accepted} accepted, rejects: ${rejects}; mean ${(tally.totalMs / tally.tried * 1000).toFixed(1)} µs, max ${tally.maxMs.toFixed(2)} ms`);
+	return tally;
+}
+
+const pool = randomBytes(64 * 1024 * 1024);
+let offset = 0;
+const take = (n: number): Buffer => {
+	if (offset + n > pool.length) offset = 0;
+	const out = pool.subarray(offset, offset + n);
+	offset += n;
+	return out;
+};
+
+const dns = (bytes: Uint8Array): string | null => {
+	const decoded = decodeMessage(bytes);
+	return decoded.ok ? null : decoded.error.kind;
+};
+
+run('dns random', (i) => take(i % 512), dns);
+run('dns mutated', (i) => {
+	const seed = Buffer.from(seedMessages[i % seedMessages.length] as Buffer);
+	const flips = 1 + (take(1)[0] ?? 0) % 8;
+	for (let k = 0; k < flips; k++) {
+		const r = take(3);
+		seed[((r[0] ?? 0) << 8 | (r[1] ?? 0)) % seed.length] = r[2] ?? 0;
+	}
+	return seed;
+}, dns);
+run('dns truncated', (i) => {
+	const seed = seedMessages[i % seedMessages.length] as Buffer;
+	return seed.subarray(0, (take(2).readUInt16BE(0)) % seed.length);
+}, dns);
