@@ -1,9 +1,10 @@
 // One family (A or AAAA) of one name: the query, the chain walk, follow-ups for an unfinished chain.
 import ipaddr from 'ipaddr.js';
-import {describeWireError, type WireRecord} from '../wire/codec.js';
+import {describeWireError} from '../wire/codec.js';
 import {runQuery, type Answered, type QueryParams, type QueryResult} from '../transport/query.js';
 import {walkChain} from './chain.js';
-import type {ChainLink, Family, FamilyOutcome, LookupProblem, SoaRecord, Status} from './types.js';
+import {findSoa} from './soa.js';
+import type {ChainLink, Family, FamilyOutcome, LookupProblem, Status} from './types.js';
 
 /** What a family query needs besides the name: everything of QueryParams but the question. */
 export type FamilyContext = Omit<QueryParams, 'question'>;
@@ -68,26 +69,6 @@ function fromAnswer(base: {family: Family; qname: string; queries: number; misma
 		rttMs: Math.round(answer.rttMs * 100) / 100,
 		flags: {ad: answer.message.flag_ad === true, aa: answer.message.flag_aa === true},
 	};
-}
-
-/** The first SOA of the authority section (RFC 2308 §3: negative answers carry the zone's SOA). */
-function findSoa(authorities: readonly WireRecord[]): SoaRecord | null {
-	for (const rr of authorities) {
-		if (rr.type !== 'SOA') continue;
-		const data = rr.data as Partial<Omit<SoaRecord, 'name' | 'ttl'>>;
-		return {
-			name: rr.name,
-			ttl: rr.ttl,
-			mname: data.mname ?? '.',
-			rname: data.rname ?? '.',
-			serial: data.serial ?? 0,
-			refresh: data.refresh ?? 0,
-			retry: data.retry ?? 0,
-			expire: data.expire ?? 0,
-			minimum: data.minimum ?? 0,
-		};
-	}
-	return null;
 }
 
 /** RFC 5952 text for IPv6 (dns-packet's codec already compresses; this makes it canonical). */

@@ -1,0 +1,308 @@
+// Pairing queries with replies on (client, server, transport, id, question): RTT, timeouts, retransmissions, A+AAAA pairs.
+import {formatEndpoint, type Endpoint, type Transport} from '../transport/endpoint.js';
+import type {Message} from '../wire/codec.js';
+import {nameKey} from '../wire/name.js';
+import type {Attribution, ExchangeEvent, PairFlag} from './events.js';
+import {PairTracker, type PairHalf} from './gai-pairs.js';
+import {answerRecords, soaOf} from './records.js';
+
+/** One decoded DNS message with where and when the capture saw it. */
+export interface ObservedMessage {
+	/** Capture time in ms since the epoch (fractions carry µs/ns). */
+	readonly time: number;
+	readonly source: Endpoint;
+	readonly destination: Endpoint;
+	readonly transport: Transport;
+	readonly message: Message;
+}
+
+export interface CorrelateOptions {
+	/** A query with no reply this long after its last transmission is unanswered (default 5000, glibc's). */
+	readonly timeoutMs?: number;
+	/** A and AAAA from one socket this close together are one getaddrinfo pair (default 10 ms). */
+	readonly pairWindowMs?: number;
+	/** Pending queries held at most; the oldest is evicted (counted) beyond it (default 65536). */
+	readonly maxPending?: number;
+	/** Who owns the client socket, asked once when a query is first seen (live capture). */
+	readonly attribute?: (client: Endpoint, transport: Transport) => Attribution | null;
+}
+
+export interface CorrelateStats {
+	queries: number;
+	responses: number;
+	answered: number;
+	unanswered: number;
+	unsolicited: number;
+	retransmissions: number;
+	duplicateResponses: number;
+	lateResponses: number;
+	evicted: number;
+	pairs: number;
+	lostHalves: number;
+}
+
+interface Pending extends PairHalf {
+	readonly key: string;
+	readonly idKey: string;
+	readonly client: Endpoint;
+	readonly server: Endpoint;
+	readonly transport: Transport;
+	readonly qname: string;
+	last: number;
+	retransmissions: number;
+	readonly attribution: Attribution | null;
+}
+
+/** A finished exchange kept for the timeout's length, to recognise extra and late replies. */
+interface Recent {
+	readonly until: number;
+	readonly answered: boolean;
+}
+
+const noAttribution: Attribution = {pid: null, comm: null};
+const endpointKey = (e: Endpoint): string => formatEndpoint(e);
+const questionKey = (q: {name: string; type: string; class?: string} | undefined): string =>
+	q === undefined ? '' : `${nameKey(q.name)}|${q.type}|${q.class ?? 'IN'}`;
+
+/**
+ * The pairing state machine. Time is the packets' own: each message first expires what its timestamp
+ * has passed, so a replay gives the same events as the live run did. `advance` lets a live capture
+ * move time on when the wire is quiet; `flush` ends the capture.
+ */
+export class Correlator {
+	readonly stats: CorrelateStats = {queries: 0, responses: 0, answered: 0, unanswered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pairs: 0, lostHalves: 0};
+	/** Pending queries in deadline order (a retransmission moves its entry to the end). */
+	readonly #pending = new Map<string, Pending>();
+	/** (transport, client, server, id) → pending keys: replies without a question match through this. */
+	readonly #byId = new Map<string, Set<string>>();
+	readonly #recent = new Map<string, Recent>();
+	readonly #pairs: PairTracker;
+	readonly #timeoutMs: number;
+	readonly #maxPending: number;
+	readonly #attribute: CorrelateOptions['attribute'];
+	#now = -Infinity;
+
+	constructor(options: CorrelateOptions = {}) {
+		this.#timeoutMs = options.timeoutMs ?? 5000;
+		this.#pairs = new PairTracker(options.pairWindowMs ?? 10);
+		this.#maxPending = options.maxPending ?? 65536;
+		this.#attribute = options.attribute;
+	}
+
+	/** Queries waiting for a reply. */
+	get pending(): number {
+		return this.#pending.size;
+	}
+
+	/** Takes one message; returns the exchanges it (and the time it brings) finished. */
+	push(observed: ObservedMessage): ExchangeEvent[] {
+		const out = this.advance(observed.time);
+		if (observed.message.type === 'response') this.#response(observed, out);
+		else this.#query(observed);
+		return out;
+	}
+
+	/** Moves time on to `time` (never back): queries past their deadline become unanswered. */
+	advance(time: number): ExchangeEvent[] {
+		const out: ExchangeEvent[] = [];
+		if (time <= this.#now) return out;
+		this.#now = time;
+		for (const [key, pending] of this.#pending) {
+			if (time - pending.last <= this.#timeoutMs) break;
+			this.#finishUnanswered(key, pending, 'timeout', out);
+		}
+		for (const [key, recent] of this.#recent) {
+			if (recent.until >= time) break;
+			this.#recent.delete(key);
+		}
+		this.#pairs.sweep(time);
+		return out;
+	}
+
+	/** The end of the capture: every query still waiting is reported unanswered. */
+	flush(): ExchangeEvent[] {
+		const out: ExchangeEvent[] = [];
+		for (const [key, pending] of this.#pending) this.#finishUnanswered(key, pending, 'end-of-capture', out);
+		this.#recent.clear();
+		this.#pairs.clear();
+		return out;
+	}
+
+	#query(observed: ObservedMessage): void {
+		const {message} = observed;
+		const question = message.questions[0];
+		this.stats.queries++;
+		if (question === undefined) return; // a query without a question cannot be paired with anything
+		const client = observed.source;
+		const server = observed.destination;
+		const idKey = `${observed.transport}|${endpointKey(client)}|${endpointKey(server)}|${message.id}`;
+		const key = `${idKey}|${questionKey(question)}`;
+		const existing = this.#pending.get(key);
+		if (existing !== undefined) {
+			// The same question with the same id from the same socket: the client asked again.
+			existing.retransmissions++;
+			existing.last = observed.time;
+			this.stats.retransmissions++;
+			this.#pending.delete(key);
+			this.#pending.set(key, existing);
+			return;
+		}
+		if (this.#pending.size >= this.#maxPending) this.#evictOldest();
+		const socketKey = `${observed.transport}|${endpointKey(client)}|${endpointKey(server)}|${nameKey(question.name)}`;
+		const pending: Pending = {
+			key,
+			idKey,
+			socketKey,
+			client,
+			server,
+			transport: observed.transport,
+			id: message.id,
+			qname: question.name,
+			qtype: question.type,
+			first: observed.time,
+			last: observed.time,
+			retransmissions: 0,
+			attribution: this.#attribute?.(client, observed.transport) ?? null,
+			pair: null,
+			answered: null,
+		};
+		this.#pending.set(key, pending);
+		let ids = this.#byId.get(idKey);
+		if (ids === undefined) this.#byId.set(idKey, (ids = new Set()));
+		ids.add(key);
+		this.#pairs.track(pending);
+		this.stats.pairs = this.#pairs.pairs;
+	}
+
+	#response(observed: ObservedMessage, out: ExchangeEvent[]): void {
+		const {message} = observed;
+		this.stats.responses++;
+		const client = observed.destination;
+		const server = observed.source;
+		const idKey = `${observed.transport}|${endpointKey(client)}|${endpointKey(server)}|${message.id}`;
+		const question = message.questions[0];
+		let key = `${idKey}|${questionKey(question)}`;
+		if (question === undefined) {
+			// A reply without a question (some FORMERR/SERVFAIL) matches on the id when it is unambiguous.
+			const ids = this.#byId.get(idKey);
+			if (ids !== undefined && ids.size === 1) key = [...ids][0] ?? key;
+		}
+		const pending = this.#pending.get(key);
+		if (pending === undefined) {
+			const recent = this.#recent.get(key);
+			if (recent?.answered === true) this.stats.duplicateResponses++;
+			else if (recent?.answered === false) this.stats.lateResponses++;
+			else out.push(this.#unsolicited(observed));
+			return;
+		}
+		this.#remove(pending);
+		this.#remember(key, {until: observed.time + this.#timeoutMs, answered: true});
+		this.stats.answered++;
+		out.push({
+			...this.#base(pending, 'answered'),
+			rcode: message.rcode,
+			answers: answerRecords(message.answers),
+			rttMs: Math.round((observed.time - pending.first) * 1000) / 1000,
+			flags: {aa: message.flag_aa, tc: message.flag_tc, ad: message.flag_ad},
+			soa: soaOf(message.authorities),
+			pairFlag: this.#settle(pending, true),
+		});
+	}
+
+	#finishUnanswered(key: string, pending: Pending, endedBy: 'timeout' | 'end-of-capture', out: ExchangeEvent[]): void {
+		this.#remove(pending);
+		this.#remember(key, {until: this.#now + this.#timeoutMs, answered: false});
+		this.stats.unanswered++;
+		out.push({...this.#base(pending, 'unanswered'), endedBy, pairFlag: this.#settle(pending, false)});
+	}
+
+	#settle(pending: Pending, answered: boolean): PairFlag | null {
+		const flag = this.#pairs.settle(pending, answered);
+		this.stats.lostHalves = this.#pairs.lostHalves;
+		return flag;
+	}
+
+	#base(pending: Pending, status: 'answered' | 'unanswered'): ExchangeEvent {
+		return {
+			kind: 'exchange',
+			client: formatEndpoint(pending.client),
+			server: formatEndpoint(pending.server),
+			transport: pending.transport,
+			id: pending.id,
+			qname: pending.qname,
+			qtype: pending.qtype,
+			rcode: null,
+			answers: [],
+			rttMs: null,
+			status,
+			time: pending.first,
+			retransmissions: pending.retransmissions,
+			endedBy: null,
+			flags: null,
+			soa: null,
+			pairedWith: PairTracker.partner(pending),
+			pairFlag: null,
+			...(pending.attribution ?? noAttribution),
+		};
+	}
+
+	#unsolicited(observed: ObservedMessage): ExchangeEvent {
+		const {message} = observed;
+		const question = message.questions[0];
+		this.stats.unsolicited++;
+		return {
+			kind: 'exchange',
+			client: formatEndpoint(observed.destination),
+			server: formatEndpoint(observed.source),
+			transport: observed.transport,
+			id: message.id,
+			qname: question?.name ?? null,
+			qtype: question?.type ?? null,
+			rcode: message.rcode,
+			answers: answerRecords(message.answers),
+			rttMs: null,
+			status: 'unsolicited',
+			time: observed.time,
+			retransmissions: 0,
+			endedBy: null,
+			flags: {aa: message.flag_aa, tc: message.flag_tc, ad: message.flag_ad},
+			soa: soaOf(message.authorities),
+			pairedWith: null,
+			pairFlag: null,
+			...(this.#attribute?.(observed.destination, observed.transport) ?? noAttribution),
+		};
+	}
+
+	#remove(pending: Pending): void {
+		this.#pending.delete(pending.key);
+		const ids = this.#byId.get(pending.idKey);
+		ids?.delete(pending.key);
+		if (ids?.size === 0) this.#byId.delete(pending.idKey);
+	}
+
+	/** Keeps a finished exchange for the timeout's length, within the same bound as the pending table. */
+	#remember(key: string, recent: Recent): void {
+		this.#recent.delete(key);
+		if (this.#recent.size >= this.#maxPending) {
+			const oldest = this.#recent.keys().next();
+			if (oldest.done !== true) this.#recent.delete(oldest.value);
+		}
+		this.#recent.set(key, recent);
+	}
+
+	#evictOldest(): void {
+		const oldest = this.#pending.values().next();
+		if (oldest.done === true) return;
+		this.#remove(oldest.value);
+		this.stats.evicted++;
+	}
+}
+
+/** The pure form: all exchanges of a message sequence, the unanswered tail included. */
+export function correlate(messages: Iterable<ObservedMessage>, options: CorrelateOptions = {}): ExchangeEvent[] {
+	const correlator = new Correlator(options);
+	const out: ExchangeEvent[] = [];
+	for (const message of messages) out.push(...correlator.push(message));
+	out.push(...correlator.flush());
+	return out;
+}

@@ -1,0 +1,186 @@
+// The per-name inventory of a capture: what was asked and answered, the chain, and a verdict from the observed answers.
+import {walkChain, maxChainHops} from '../resolve/chain.js';
+import {discoverPrefixes, ipv4onlyName, wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
+import type {ChainLink, Family, FamilyOutcome, SoaRecord, Status} from '../resolve/types.js';
+import {describeRule} from '../select/rfc6724.js';
+import {selectAddresses, type Selection, type SelectionSettings} from './selection.js';
+import {judge} from './verdict.js';
+import {nameKey} from '../wire/name.js';
+import type {Attribution, ExchangeEvent, NameEvent, ObservedFamily} from '../capture/events.js';
+import type {AnswerRecord} from '../capture/records.js';
+
+export interface InventoryOptions {
+	/** RFC 6724 ordering with the kernel's or a what-if's sources; null judges from DNS alone. */
+	readonly selection: SelectionSettings | null;
+	/** resolv.conf `options no-aaaa` on this host. */
+	readonly noAaaa?: boolean;
+	/** NAT64 prefixes known besides the Well-Known Prefix and those seen in ipv4only.arpa answers. */
+	readonly nat64?: readonly Nat64Prefix[];
+}
+
+/** The reply a family is judged by. */
+interface Reply {
+	readonly qname: string;
+	readonly rcode: string;
+	readonly answers: readonly AnswerRecord[];
+	readonly soa: SoaRecord | null;
+	readonly tc: boolean;
+}
+
+interface FamilyState {
+	asked: number;
+	answered: number;
+	unanswered: number;
+	latest: Reply | null;
+}
+
+interface NameState {
+	readonly name: string;
+	count: number;
+	lastSeen: number;
+	readonly a: FamilyState;
+	readonly aaaa: FamilyState;
+	readonly processes: Map<string, Attribution>;
+}
+
+/** A family's outcome as a lookup would have reported it, or why there is none. */
+type Judged = {readonly outcome: FamilyOutcome} | {readonly outcome: null; readonly why: string};
+
+const emptyFamily = (): FamilyState => ({asked: 0, answered: 0, unanswered: 0, latest: null});
+
+/**
+ * Folds exchanges into names. Decision: only A and AAAA exchanges count (the inventory answers "which
+ * names does this host reach over IPv6"); a truncated reply is used only until a complete one comes.
+ */
+export class Inventory {
+	readonly #names = new Map<string, NameState>();
+
+	get size(): number {
+		return this.#names.size;
+	}
+
+	add(exchange: ExchangeEvent): void {
+		const family = exchange.qtype === 'A' ? 'a' : exchange.qtype === 'AAAA' ? 'aaaa' : null;
+		if (family === null || exchange.qname === null) return;
+		const key = nameKey(exchange.qname);
+		let state = this.#names.get(key);
+		if (state === undefined) {
+			state = {name: key, count: 0, lastSeen: exchange.time, a: emptyFamily(), aaaa: emptyFamily(), processes: new Map()};
+			this.#names.set(key, state);
+		}
+		state.count++;
+		state.lastSeen = Math.max(state.lastSeen, exchange.time);
+		if (exchange.pid !== null || exchange.comm !== null) state.processes.set(`${exchange.pid}|${exchange.comm}`, {pid: exchange.pid, comm: exchange.comm});
+		const f = state[family];
+		if (exchange.status !== 'unsolicited') f.asked++;
+		if (exchange.status === 'unanswered') {
+			f.unanswered++;
+			return;
+		}
+		f.answered++;
+		const tc = exchange.flags?.tc === true;
+		if (tc && f.latest !== null && !f.latest.tc) return;
+		f.latest = {qname: exchange.qname, rcode: exchange.rcode ?? 'NOERROR', answers: exchange.answers, soa: exchange.soa, tc};
+	}
+
+	/** One `name` record per name, in first-seen order, judged with `options`. */
+	async records(options: InventoryOptions): Promise<NameEvent[]> {
+		const nat64 = this.#nat64(options.nat64 ?? []);
+		const out: NameEvent[] = [];
+		for (const state of this.#names.values()) out.push(await this.#record(state, nat64, options));
+		return out;
+	}
+
+	/** NAT64 prefixes: the Well-Known one, the given ones, and RFC 7050 discovery from observed ipv4only.arpa AAAA answers. */
+	#nat64(given: readonly Nat64Prefix[]): Nat64Prefix[] {
+		const seen = this.#names.get(ipv4onlyName)?.aaaa.latest?.answers ?? [];
+		const found = discoverPrefixes(seen.filter((rr) => rr.type === 'AAAA').map((rr) => rr.data));
+		const all = new Map<string, Nat64Prefix>();
+		for (const p of [wellKnownPrefix, ...given, ...found]) all.set(`${p.prefix}/${p.length}`, p);
+		return [...all.values()];
+	}
+
+	async #record(state: NameState, nat64: readonly Nat64Prefix[], options: InventoryOptions): Promise<NameEvent> {
+		const a = this.#judgeFamily(state, 'A');
+		const aaaa = this.#judgeFamily(state, 'AAAA');
+		const chain = aaaa.outcome !== null && aaaa.outcome.chain.length > 0 ? aaaa.outcome.chain : (a.outcome?.chain ?? []);
+		const base = {kind: 'name' as const, name: state.name, count: state.count, lastSeen: state.lastSeen, chain, processes: [...state.processes.values()]};
+		const families = {a: observed(state.a, a), aaaa: observed(state.aaaa, aaaa)};
+		if (a.outcome === null || aaaa.outcome === null) {
+			const why = a.outcome === null ? `A: ${a.why}` : aaaa.outcome === null ? `AAAA: ${aaaa.why}` : '';
+			return {...base, ...families, verdict: null, reason: `not judged: ${why}`, chosen: null};
+		}
+		let selection: Selection | null = null;
+		if (options.selection !== null && (a.outcome.addresses.length > 0 || aaaa.outcome.addresses.length > 0)) {
+			selection = await selectAddresses(a.outcome, aaaa.outcome, aaaa.outcome.addresses.length > 0 ? nat64 : [], options.selection);
+		}
+		const verdict = judge(a.outcome, aaaa.outcome, {selection, noAaaa: options.noAaaa ?? false, describeRule});
+		return {...base, ...families, ...verdict, chosen: selection?.chosen ?? null};
+	}
+
+	/**
+	 * The family's outcome from its latest reply, read as resolve/family.ts reads a reply. A chain that
+	 * stops without an SOA is followed through the replies observed for its tail (a stub asking the
+	 * tail itself, or a resolver asking an authoritative server), never by asking again.
+	 */
+	#judgeFamily(state: NameState, family: Family): Judged {
+		const f = family === 'A' ? state.a : state.aaaa;
+		if (f.latest === null) {
+			if (f.unanswered > 0) return {outcome: outcome(family, state.name, 'TIMEOUT', [], f, {problem: {kind: 'timeout', tries: f.unanswered}})};
+			return {outcome: null, why: 'never asked'};
+		}
+		const chain: ChainLink[] = [];
+		let reply: Reply = f.latest;
+		let tail = reply.qname;
+		for (;;) {
+			const walk = walkChain(reply.answers, tail, family, chain);
+			chain.push(...walk.chain);
+			if (walk.end === 'loop') return {outcome: outcome(family, state.name, 'ERROR', chain, f, {problem: {kind: 'cname-loop', at: walk.tail}})};
+			if (walk.end === 'too-long') return {outcome: outcome(family, state.name, 'ERROR', chain, f, {problem: {kind: 'chain-too-long', hops: chain.length}})};
+			const rcode = reply.rcode;
+			if (rcode === 'NXDOMAIN') return {outcome: outcome(family, state.name, 'NXDOMAIN', chain, f, {soa: reply.soa})};
+			if (rcode === 'SERVFAIL' || rcode === 'REFUSED') return {outcome: outcome(family, state.name, rcode, chain, f)};
+			if (rcode !== 'NOERROR') return {outcome: outcome(family, state.name, 'ERROR', chain, f, {problem: {kind: 'rcode', rcode}})};
+			if (walk.end === 'addresses') {
+				return {outcome: outcome(family, state.name, 'NOERROR', chain, f, {addresses: walk.addresses})};
+			}
+			if (reply.soa !== null || walk.chain.length === 0) return {outcome: outcome(family, state.name, 'NODATA', chain, f, {soa: reply.soa})};
+			// RFC 2308 §2.2 read as family.ts does: no SOA after a moving chain means "ask the tail".
+			const next = this.#names.get(nameKey(walk.tail));
+			const tailReply = next === undefined ? null : family === 'A' ? next.a.latest : next.aaaa.latest;
+			if (tailReply === null || chain.length >= maxChainHops) return {outcome: null, why: `the chain stops at ${walk.tail}, whose ${family} was not seen answered`};
+			reply = tailReply;
+			tail = walk.tail;
+		}
+	}
+}
+
+function outcome(family: Family, qname: string, status: Status, chain: readonly ChainLink[], f: FamilyState, extra: Partial<FamilyOutcome> = {}): FamilyOutcome {
+	return {
+		family,
+		status,
+		qname,
+		chain: [...chain],
+		addresses: [],
+		soa: null,
+		server: null,
+		transport: null,
+		rttMs: null,
+		queries: f.asked,
+		mismatched: 0,
+		flags: null,
+		problem: null,
+		...extra,
+	};
+}
+
+function observed(f: FamilyState, judged: Judged): ObservedFamily {
+	return {
+		asked: f.asked,
+		answered: f.answered,
+		unanswered: f.unanswered,
+		status: judged.outcome?.status ?? null,
+		addresses: judged.outcome?.addresses.map((r) => r.address) ?? [],
+		chain: judged.outcome?.chain ?? [],
+	};
+}
