@@ -44,27 +44,29 @@ export interface HostOutcome {
 	readonly aaaa: FamilyOutcome;
 }
 
+/** The outcome of a family whose name was refused before anything was sent. */
+export function invalidOutcome(family: Family, input: string, detail: string): FamilyOutcome {
+	return {
+		family,
+		status: 'INVALID',
+		qname: input,
+		chain: [],
+		addresses: [],
+		soa: null,
+		server: null,
+		transport: null,
+		rttMs: null,
+		queries: 0,
+		mismatched: 0,
+		flags: null,
+		problem: {kind: 'invalid-name', detail},
+	};
+}
+
 /** Resolves one input name; never throws for DNS trouble (that is data in the outcomes). */
 export async function lookupHost(input: string, settings: LookupSettings): Promise<HostOutcome> {
 	const checked = checkName(input);
-	if (!checked.ok) {
-		const invalid = (family: Family): FamilyOutcome => ({
-			family,
-			status: 'INVALID',
-			qname: input,
-			chain: [],
-			addresses: [],
-			soa: null,
-			server: null,
-			transport: null,
-			rttMs: null,
-			queries: 0,
-			mismatched: 0,
-			flags: null,
-			problem: {kind: 'invalid-name', detail: checked.detail},
-		});
-		return {name: input, unicode: null, a: invalid('A'), aaaa: invalid('AAAA')};
-	}
+	if (!checked.ok) return {name: input, unicode: null, a: invalidOutcome('A', input, checked.detail), aaaa: invalidOutcome('AAAA', input, checked.detail)};
 	const candidates = searchCandidates(checked.ascii, checked.absolute, settings.config, settings.useSearch);
 	const channels: UdpChannel[] = [];
 	try {
