@@ -65,6 +65,31 @@ export function buildProgram(setExit: (code: number) => void): Command {
 			setExit(await sortCommand(addresses, flags));
 		});
 
+	// capture (issue 4): libpcap live capture or -r FILE through the capture pipeline.
+	program
+		.command('capture')
+		.description('decode and pair port-53 traffic live (libpcap) or from a pcap file, with a per-name IPv6 inventory and which process asked')
+		.option('-i, --interface <iface>', 'interface to capture on (default: the one with the default route; any: all)')
+		.option('-r, --read <file>', 'read a pcap or pcapng file instead of capturing (every UDP/TCP packet is read as DNS unless --port/--filter)')
+		.option('-w, --write <file>', 'also write the packets to FILE (classic pcap, same link type; tcpdump -r and tshark read it)')
+		.option('--port <n>', 'DNS on this port: the filter "udp port N or tcp port N" (default 53)')
+		.option('--filter <bpf>', 'a BPF filter instead (pcap-filter(7); default "udp port 53 or tcp port 53")')
+		.option('--duration <seconds>', 'stop after this long (in a file: of packet time)')
+		.option('--count <n>', 'stop after N exchanges (answered, unanswered or unsolicited)')
+		.option('--json', 'NDJSON: exchange events, then one name event per name and a summary (a stable contract)')
+		.option('--plain', 'plain lines even on a terminal')
+		.option('--stack <stack>', "address selection for the verdicts: glibc, musl, go or rfc6724 (default: this host's C library)")
+		.option('--gai-conf <file>', 'gai.conf for the glibc stack (default /etc/gai.conf)')
+		.option('--sources <file>', 'what-if Source(D) map instead of asking the kernel (JSON, see README)')
+		.addHelpText(
+			'after',
+			'\nExamples:\n  he6-dns capture                      the default-route interface, port 53, until q or Ctrl-C\n  he6-dns capture -i any --duration 60 --json > dns.ndjson\n  he6-dns capture -r dns.pcap --plain\n\nKeys (terminal view): p pause, / filter by name, v exchanges/inventory, q quit.\nLive capture needs root or CAP_NET_RAW. Exit codes: 0 done, 1 usage, set-up or read error.',
+		)
+		.action(async (flags: import('./capture-command.js').CaptureFlags) => {
+			const {captureCommand} = await import('./capture-command.js');
+			setExit(await captureCommand(flags));
+		});
+
 	program.addHelpText('after', `\n${exitCodeHelp}`);
 	return program;
 }

@@ -1,0 +1,121 @@
+// A capture file as a FrameSource: libpcap's offline reader (pcap, pcapng, BPF), or our own classic-pcap reader without it.
+import {closeSync, openSync, readFileSync, readSync} from 'node:fs';
+import {frameFromPcapHeader, PcapFormatError, readPcap, type PcapContents} from '../capture/pcap-file.js';
+import {linktypeFromPcapName} from '../capture/link.js';
+import type {FrameHandlers, FrameSource, SourceEnd} from './frame-source.js';
+import {CaptureSetupError, pcapMissingHint, type PcapModule, type PcapSession} from './pcap-binding.js';
+
+export interface FileSourceOptions {
+	readonly path: string;
+	/** A BPF filter (needs libpcap), or null to read every frame. */
+	readonly filter: string | null;
+}
+
+/** The first four bytes: classic pcap (either byte order, µs or ns) or pcapng's section header. */
+function fileMagic(path: string): 'pcap' | 'pcapng' | 'other' {
+	let fd: number;
+	try {
+		fd = openSync(path, 'r');
+	} catch (error) {
+		throw new CaptureSetupError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+	}
+	try {
+		const b = Buffer.alloc(4);
+		const n = readSync(fd, b, 0, 4, 0);
+		if (n < 4) return 'other';
+		const le = b.readUInt32LE(0);
+		const be = b.readUInt32BE(0);
+		if ([le, be].some((m) => m === 0xa1b2c3d4 || m === 0xa1b23c4d)) return 'pcap';
+		return le === 0x0a0d0d0a ? 'pcapng' : 'other';
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** Where a classic pcap file stops making sense, in our reader's words (byte offset and why). */
+function describeDamage(path: string): string | null {
+	try {
+		const contents = readPcap(readFileSync(path));
+		return contents.error === null ? null : `${contents.error.detail} (at byte ${contents.error.offset})`;
+	} catch (error) {
+		return error instanceof PcapFormatError ? error.message : null;
+	}
+}
+
+/**
+ * Checks that the file opens now; reads it in run(). Decision: with libpcap present it reads the
+ * file (pcapng, BPF filters, streaming); without it, classic pcap is still read by capture/pcap-file.ts,
+ * so `-r` works on a machine without libpcap-dev.
+ */
+export function openFileSource(pcap: PcapModule | null, options: FileSourceOptions): FrameSource {
+	const kind = fileMagic(options.path);
+	if (pcap === null) {
+		if (options.filter !== null) throw new CaptureSetupError(`--filter/--port on a file needs libpcap: ${pcapMissingHint}`);
+		if (kind === 'pcapng') throw new CaptureSetupError(`${options.path} is pcapng, which needs libpcap: ${pcapMissingHint}`);
+	}
+	let stopped = false;
+	const base = {label: options.path, live: false, filter: options.filter, holdsEventLoop: false, drops: () => 0};
+	return {
+		...base,
+		stop() {
+			stopped = true;
+		},
+		run(handlers: FrameHandlers): Promise<SourceEnd> {
+			if (pcap === null) return Promise.resolve(readClassic(options.path, handlers, () => stopped));
+			return readOffline(pcap, options, kind, handlers, () => stopped);
+		},
+	};
+}
+
+function readClassic(path: string, handlers: FrameHandlers, stopped: () => boolean): SourceEnd {
+	let contents: PcapContents;
+	try {
+		contents = readPcap(readFileSync(path));
+	} catch (error) {
+		throw new CaptureSetupError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+	}
+	handlers.onOpen(contents.linktype);
+	for (const frame of contents.frames) {
+		if (stopped()) break;
+		handlers.onFrame(frame);
+	}
+	return {error: contents.error === null ? null : `${path}: ${contents.error.detail} (at byte ${contents.error.offset})`};
+}
+
+/**
+ * node_pcap's offline session reads the whole file in one setImmediate and then emits `complete`,
+ * but never tells whether pcap_dispatch ended at the end of the file (0) or on an error (-1: a
+ * truncated record); we wrap the native dispatch to see its last return value. On `complete`,
+ * close() plus one more dispatch makes libpcap free the handle (else each session leaks an fd).
+ */
+function readOffline(pcap: PcapModule, options: FileSourceOptions, kind: string, handlers: FrameHandlers, stopped: () => boolean): Promise<SourceEnd> {
+	return new Promise((resolve, reject) => {
+		let session: PcapSession;
+		try {
+			session = pcap.createOfflineSession(options.path, options.filter === null ? {} : {filter: options.filter});
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			if (options.filter !== null && /syntax error|parse filter/i.test(message)) return reject(new CaptureSetupError(`bad capture filter '${options.filter}': ${message}`));
+			const prefix = message.startsWith(options.path) ? '' : `${options.path}: `;
+			return reject(new CaptureSetupError(`cannot read ${prefix}${message}`));
+		}
+		const linktype = linktypeFromPcapName(session.link_type);
+		if (linktype === null) return reject(new CaptureSetupError(`${options.path}: unknown link type '${session.link_type}'`));
+		const native = session.session;
+		const dispatch = native.dispatch.bind(native);
+		let last = 0;
+		native.dispatch = (buf, header) => (last = dispatch(buf, header));
+		handlers.onOpen(linktype);
+		session.on('packet', (packet) => {
+			if (!stopped()) handlers.onFrame(frameFromPcapHeader(packet.header, packet.buf, linktype));
+		});
+		session.on('complete', () => {
+			const failed = last < 0;
+			session.close();
+			dispatch(session.buf, session.header);
+			if (!failed) return resolve({error: null});
+			const why = kind === 'pcap' ? describeDamage(options.path) : null;
+			resolve({error: `${options.path}: ${why ?? 'libpcap stopped with a read error: the file is truncated or corrupt'}`});
+		});
+	});
+}
