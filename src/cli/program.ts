@@ -4,6 +4,7 @@ import {UsageError} from './errors.js';
 import {exitCodeHelp} from './exit-codes.js';
 import {lookupCommand, type LookupFlags} from './lookup-command.js';
 import type {SortFlags} from './sort-command.js';
+import type {BatchFlags} from './batch-command.js';
 
 function addViewOptions(command: Command): Command {
 	return command
@@ -63,6 +64,30 @@ export function buildProgram(setExit: (code: number) => void): Command {
 		.action(async (addresses: string[], flags: SortFlags) => {
 			const {sortCommand} = await import('./sort-command.js');
 			setExit(await sortCommand(addresses, flags));
+		});
+
+	addSelectionOptions(program.command('batch'))
+		.description('check a long list of names (one per line, # comments, or Tranco rank,domain CSV): one record per name line, paced, resumable')
+		.argument('[args...]', 'the list (FILE, or - for standard input, the default) and dig-style @server[:port] (repeatable)')
+		.option('--format <format>', 'ndjson (default), csv (spreadsheet-safe) or json (one document with a final summary)')
+		.option('-o, --output <file>', 'write the records to FILE instead of standard output')
+		.option('--concurrency <n>', 'names in flight at once (default 256)')
+		.option('--qps <n>', 'packets per second at most, retries included (default: none; 900 for the AWS VPC resolver; 0: none)')
+		.option('--retries <n>', 'retries per query after a timeout, each waiting twice as long (default: resolv.conf attempts - 1)')
+		.option('--resume', 'continue the run whose records are in -o FILE: skip lines already there, append the rest')
+		.option('--shard <k/n>', 'take only the names in shard K of N (by a hash of the name), for N machines sharing a list')
+		.option('--resolv-conf <file>', 'resolver configuration to use instead of /etc/resolv.conf')
+		.option('--timeout <seconds>', 'seconds to wait for the first try (resolv.conf options timeout; default 5)')
+		.option('--search', 'apply the search list (default: every name is asked as given)')
+		.option('--tcp', 'query over TCP only (like options use-vc)')
+		.option('--no-edns', 'send no EDNS(0) OPT record')
+		.option('--single-request', 'send A, wait for its reply, then AAAA')
+		.option('--single-request-reopen', 'send AAAA from a new socket after A')
+		.option('--plain', 'progress as lines on stderr even on a terminal')
+		.addHelpText('after', `\nExamples:\n  he6-dns batch -o out.ndjson top-1m.csv\n  he6-dns batch --format csv --qps 500 @10.0.0.2 - < names.txt > out.csv\n  he6-dns batch --resume -o out.ndjson top-1m.csv\n\n${exitCodeHelp}\n  130/143 stopped by SIGINT/SIGTERM (finished records are written; --resume continues)`)
+		.action(async (args: string[], flags: BatchFlags) => {
+			const {batchCommand} = await import('./batch-command.js');
+			setExit(await batchCommand(args, flags));
 		});
 
 	// capture (issue 4): libpcap live capture or -r FILE through the capture pipeline.

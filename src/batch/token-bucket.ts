@@ -1,0 +1,72 @@
+// `--qps`: a token bucket over packets, awaited before each one (retries and TCP included), one timer.
+//
+// Decision: the bucket holds at most 2% of a second's tokens (at least 1). Any one-second window then
+// sees at most rate × 1.02 + 1 packets: 919 at the AWS default of 900, under the resolver's 1024. A late
+// timer loses tokens rather than bursting them, so a busy event loop can only slow the run down.
+
+export type Pace = () => Promise<void>;
+
+const ready: Promise<void> = Promise.resolve();
+
+export interface TokenBucket {
+	readonly pace: Pace;
+	/** Packets granted so far. */
+	readonly granted: () => number;
+}
+
+export function tokenBucket(rate: number, now: () => number = () => performance.now()): TokenBucket {
+	if (!(rate > 0)) throw new Error(`token bucket rate must be positive, not ${rate}`);
+	const capacity = Math.max(1, Math.floor(rate * 0.02));
+	let tokens = capacity;
+	let last = now();
+	let granted = 0;
+	// A FIFO of waiters with a moving head; compacted when half of it is spent.
+	let waiters: (() => void)[] = [];
+	let head = 0;
+	let timer: NodeJS.Timeout | null = null;
+
+	const refill = (): void => {
+		const t = now();
+		tokens = Math.min(capacity, tokens + ((t - last) * rate) / 1000);
+		last = t;
+	};
+	const schedule = (): void => {
+		if (timer !== null) return;
+		const waitMs = Math.max(1, ((1 - tokens) * 1000) / rate);
+		timer = setTimeout(release, waitMs);
+	};
+	const release = (): void => {
+		timer = null;
+		refill();
+		while (head < waiters.length && tokens >= 1) {
+			tokens -= 1;
+			granted++;
+			const wake = waiters[head];
+			waiters[head++] = noop;
+			wake?.();
+		}
+		if (head === waiters.length) {
+			waiters = [];
+			head = 0;
+		} else if (head > 1024 && head * 2 > waiters.length) {
+			waiters = waiters.slice(head);
+			head = 0;
+		}
+		if (head < waiters.length) schedule();
+	};
+	const pace: Pace = () => {
+		refill();
+		if (head === waiters.length && tokens >= 1) {
+			tokens -= 1;
+			granted++;
+			return ready;
+		}
+		return new Promise<void>((resolve) => {
+			waiters.push(resolve);
+			schedule();
+		});
+	};
+	return {pace, granted: () => granted};
+}
+
+function noop(): void {}
