@@ -1,6 +1,6 @@
 // Input names: IDN conversion (UTS #46 via node:url) and the checks getaddrinfo's callers deserve.
 import {domainToASCII, domainToUnicode} from 'node:url';
-import {NameError, parseName} from '../wire/name.js';
+import {escapeLabel, NameError, parseName} from '../wire/name.js';
 
 export type NameCheck =
 	| {readonly ok: true; readonly ascii: string; readonly unicode: string | null; readonly absolute: boolean}
@@ -30,10 +30,13 @@ export function checkName(input: string): NameCheck {
 	try {
 		const labels = parseName(ascii);
 		if (labels.length === 0) return {ok: false, detail: 'empty name'};
+		// The canonical presentation form (dig's escapes): `a@b` becomes `a\@b`, exactly as the echoed
+		// question will decode, so the RFC 5452 question check and every view agree on the name.
+		ascii = labels.map((label) => escapeLabel(label)).join('.');
 	} catch (error) {
 		return {ok: false, detail: error instanceof NameError ? error.message : String(error)};
 	}
-	if (ascii.length > maxNameLength) return {ok: false, detail: `name of ${ascii.length} characters is longer than ${maxNameLength}`};
+	// (Length: parseName enforced 255 octets on the wire, i.e. 253 characters of an unescaped name.)
 	const hasALabel = ascii.split('.').some((label) => label.toLowerCase().startsWith('xn--'));
 	const unicode = hasALabel ? domainToUnicode(ascii) : null;
 	return {ok: true, ascii, unicode: unicode !== null && unicode !== '' && unicode !== ascii.toLowerCase() ? unicode : null, absolute};

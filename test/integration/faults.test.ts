@@ -243,6 +243,17 @@ describe('he6-dns against a misbehaving resolver', () => {
 	});
 });
 
+describe('names with master-file specials', () => {
+	test('15. a name with @ and ( ) is sent and matched in its escaped form: NOERROR, nothing mismatched', async () => {
+		const server = await scripted(dualStack('we\\@ird\\(1\\).test'));
+		const host = only(await runCli(server.endpoint.port, 'we@ird(1).test.'));
+		expect(host.name).toBe('we\\@ird\\(1\\).test');
+		expect(host.a.status).toBe('NOERROR');
+		expect(host.a.mismatched).toBe(0);
+		expect(host.aaaa.status).toBe('NOERROR');
+	});
+});
+
 describe('TCP trouble', () => {
 	test('14. a TCP reply closed mid-message (after TC over UDP) is an ERROR: network, naming the cut', async () => {
 		const server = await scripted(dualStack('cut.test'), {'cut.test/A': {kind: 'close-tcp-mid-message'}});

@@ -100,3 +100,11 @@ describe('checkName', () => {
 		});
 	}
 });
+
+describe('checkName gives the canonical presentation form', () => {
+	it('escapes master-file specials as the reply will echo them', () => {
+		expect(checkName('a@b.example')).toMatchObject({ok: true, ascii: 'a\\@b.example'});
+		expect(checkName('x(1).example')).toMatchObject({ok: true, ascii: 'x\\(1\\).example'});
+		expect(checkName('a\\@b.example')).toMatchObject({ok: true, ascii: 'a\\@b.example'});
+	});
+});
