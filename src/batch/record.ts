@@ -1,7 +1,7 @@
 // One output record per name line: the lookup's JSON shape plus where the line was and what it said.
 import type {HostResult} from '../core/host-result.js';
 import {judge} from '../core/verdict.js';
-import {hostJson} from '../report/json.js';
+import {hostJson, jsonLine} from '../report/json.js';
 import {invalidOutcome} from '../resolve/lookup.js';
 import {describeRule} from '../select/rfc6724.js';
 import type {Brief} from './outcome-code.js';
@@ -59,11 +59,5 @@ export function invalidResult(input: string, detail: string, index: number): Hos
 	return {index, input, name: input, unicode: null, a, aaaa, selection: null, ...judge(a, aaaa, {selection: null, noAaaa: false, describeRule})};
 }
 
-/**
- * One NDJSON line. JSON.stringify leaves DEL and the C1 controls (U+007F–U+009F) raw, and some
- * terminals act on C1; they are escaped too, so `cat`ting the output is as safe as the other views.
- */
-export function recordLine(json: Readonly<Record<string, unknown>>): string {
-	const text = JSON.stringify(json);
-	return (/[\u007f-\u009f]/.test(text) ? text.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : text) + '\n';
-}
+/** One NDJSON line, escaped as the lookup's (report/json.ts). */
+export const recordLine = (json: Readonly<Record<string, unknown>>): string => jsonLine(json);

@@ -3,7 +3,7 @@ import {createHostChecker, type HostCheckOptions} from '../core/host-check.js';
 import {cachedSources} from './cached-sources.js';
 import {ChannelPool} from './channel-pool.js';
 import {BatchEngine} from './engine.js';
-import {LeanDeadlineQueue} from './lean-deadlines.js';
+import {DeadlineQueue} from '../transport/deadlines.js';
 import type {InputLine} from './line-reader.js';
 import type {Shard} from './name-key.js';
 import type {RecordWriter} from './output.js';
@@ -38,7 +38,7 @@ export interface BatchRun {
 }
 
 export function startBatch(options: BatchRunOptions): BatchRun {
-	const deadlines = new LeanDeadlineQueue();
+	const deadlines = new DeadlineQueue();
 	const pool = new ChannelPool(deadlines);
 	const bucket = options.qps === null ? null : tokenBucket(options.qps);
 	const selection = {...options.check.selection, sources: cachedSources(options.check.selection.sources)};

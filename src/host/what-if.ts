@@ -10,6 +10,8 @@ import ipaddr from 'ipaddr.js';
 export interface WhatIf {
 	readonly sources: ReadonlyMap<string, string | null>;
 	readonly attrs: ReadonlyMap<string, SourceAttrs>;
+	/** The prefix keys, parsed once and longest first (lookups run per destination, per host). */
+	readonly prefixes: readonly {readonly prefix: ipaddr.IPv4 | ipaddr.IPv6; readonly length: number; readonly source: string | null}[];
 }
 
 export interface SourceAttrs {
@@ -59,7 +61,14 @@ export function parseWhatIf(text: string): WhatIf {
 			interface: typeof value['interface'] === 'string' ? value['interface'] : null,
 		});
 	}
-	return {sources, attrs};
+	const prefixes = [...sources]
+		.filter(([key]) => key.includes('/'))
+		.map(([key, source]) => {
+			const [prefix, length] = ipaddr.parseCIDR(key);
+			return {prefix, length, source};
+		})
+		.sort((a, b) => b.length - a.length);
+	return {sources, attrs, prefixes};
 }
 
 function checkAddress(text: string, what: string): string {
@@ -82,12 +91,8 @@ export function whatIfSource(whatIf: WhatIf, destination: string): string | null
 	if (whatIf.sources.has(canonical)) return whatIf.sources.get(canonical);
 	if (!ipaddr.isValid(canonical)) return undefined;
 	const ip = ipaddr.parse(canonical);
-	let best: {length: number; source: string | null} | undefined;
-	for (const [key, source] of whatIf.sources) {
-		if (!key.includes('/')) continue;
-		const [prefix, length] = ipaddr.parseCIDR(key);
-		if (prefix.kind() !== ip.kind() || !ip.match([prefix, length] as never)) continue;
-		if (best === undefined || length > best.length) best = {length, source};
+	for (const {prefix, length, source} of whatIf.prefixes) {
+		if (prefix.kind() === ip.kind() && ip.match(prefix as never, length)) return source;
 	}
-	return best?.source;
+	return undefined;
 }

@@ -42,7 +42,15 @@ export function hostJson(result: HostResult): Record<string, unknown> {
 	};
 }
 
-/** One NDJSON line. JSON.stringify escapes every control character, so the line is terminal-safe. */
+/**
+ * One NDJSON line. JSON.stringify escapes C0 controls but leaves DEL and the C1 controls
+ * (U+007F–U+009F) raw, and some terminals act on C1; they are escaped too, so `cat` is safe.
+ */
+export function jsonLine(json: unknown): string {
+	const text = JSON.stringify(json);
+	return (/[\u007f-\u009f]/.test(text) ? text.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : text) + '\n';
+}
+
 export function hostLine(result: HostResult): string {
-	return JSON.stringify(hostJson(result)) + '\n';
+	return jsonLine(hostJson(result));
 }

@@ -8,6 +8,8 @@ export interface Deadline {
 	cancel(): void;
 }
 
+const noop = (): void => undefined;
+
 interface Entry {
 	at: number;
 	fire: () => void;
@@ -32,6 +34,9 @@ export class DeadlineQueue {
 		return {
 			cancel: () => {
 				entry.cancelled = true;
+				// Drop the closure now: a cancelled entry waits in the heap until its time, and what it
+				// captured (a query, its buffers) must not wait with it.
+				entry.fire = noop;
 			},
 		};
 	}

@@ -121,8 +121,13 @@ export class UdpChannel {
 	#receive(bytes: Buffer, rinfo: dgram.RemoteInfo): void {
 		const id = peekId(bytes);
 		const pending = id === null ? undefined : this.#pending.get(id);
-		const fromAddress = normalizeIp(rinfo.address);
-		if (pending === undefined || pending.serverAddress !== fromAddress || pending.server.port !== rinfo.port) {
+		// Fast path: the kernel reports the address as we sent to it, so normalise only when it differs.
+		const fromAddress = pending !== undefined && rinfo.address === pending.server.address ? pending.serverAddress : normalizeIp(rinfo.address);
+		if (pending === undefined) {
+			this.#reject(undefined, fromAddress, rinfo.port, bytes);
+			return;
+		}
+		if (pending.serverAddress !== fromAddress || pending.server.port !== rinfo.port) {
 			this.#reject(pending, fromAddress, rinfo.port);
 			return;
 		}
@@ -140,17 +145,23 @@ export class UdpChannel {
 
 	/**
 	 * Counts a reply that failed the RFC 5452 checks. It is charged to the query it claimed to answer
-	 * (same id), else to every query waiting on that source, else to every query waiting on this channel.
+	 * (same id, wrong source or question); a reply whose id matches nothing is charged to the pending
+	 * queries with the same server and question (a spoofer or a late reply racing them), found by
+	 * decoding it — rare, so the decode and the scan cost nothing in normal operation. Anything else
+	 * only counts on the channel.
 	 */
-	#reject(byId: Pending | undefined, address: string, port: number): void {
+	#reject(byId: Pending | undefined, address: string, port: number, bytes?: Buffer): void {
 		this.unmatched++;
 		if (byId !== undefined) {
 			byId.mismatched++;
 			return;
 		}
-		const all = [...this.#pending.values()];
-		const sameSource = all.filter((p) => p.serverAddress === address && p.server.port === port);
-		for (const p of sameSource.length > 0 ? sameSource : all) p.mismatched++;
+		if (bytes === undefined) return;
+		const decoded = decodeMessage(bytes);
+		if (!decoded.ok) return;
+		for (const pending of this.#pending.values()) {
+			if (pending.serverAddress === address && pending.server.port === port && answersQuestion(decoded.value, pending.question)) pending.mismatched++;
+		}
 	}
 
 	close(): void {
