@@ -1,4 +1,5 @@
 // `--sources FILE`: a what-if map of Source(D) and source attributes, instead of asking the kernel.
+import {isIP} from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -87,9 +88,9 @@ function checkPrefix(text: string): string {
 
 /** Source(D) for a destination under the what-if map: exact address, else the longest matching prefix. */
 export function whatIfSource(whatIf: WhatIf, destination: string): string | null | undefined {
-	const canonical = ipaddr.isValid(destination) ? ipaddr.parse(destination).toString() : destination;
+	if (isIP(destination) === 0) return whatIf.sources.get(destination);
+	const canonical = ipaddr.parse(destination).toString();
 	if (whatIf.sources.has(canonical)) return whatIf.sources.get(canonical);
-	if (!ipaddr.isValid(canonical)) return undefined;
 	const ip = ipaddr.parse(canonical);
 	for (const {prefix, length, source} of whatIf.prefixes) {
 		if (prefix.kind() === ip.kind() && ip.match(prefix as never, length)) return source;

@@ -40,7 +40,8 @@ export async function resolveFamily(qname: string, family: Family, context: Fami
 		if (rcode === 'NXDOMAIN') return decided('NXDOMAIN', {soa});
 		if (rcode === 'SERVFAIL' || rcode === 'REFUSED') return decided(rcode);
 		if (rcode !== 'NOERROR') return decided('ERROR', {problem: {kind: 'rcode', rcode}});
-		if (walk.end === 'addresses') return decided('NOERROR', {addresses: walk.addresses.map((a) => ({...a, address: canonicalAddress(a.address)}))});
+		// AAAA text is made RFC 5952-canonical; A text is canonical as decoded.
+		if (walk.end === 'addresses') return decided('NOERROR', {addresses: family === 'A' ? walk.addresses : walk.addresses.map((a) => ({...a, address: canonicalAddress(a.address)}))});
 		// The chain stopped at a name with no record of the asked type. With an SOA in the authority
 		// section the reply is negative for the tail (RFC 2308 §2.2, NODATA); without one, and with a
 		// chain that moved, the resolver (or an authoritative server) left the tail to us: ask for it.

@@ -20,6 +20,19 @@ export interface Ip {
  * ::1.2.3.4 is in ::/96 (label 3), not ::ffff:0:0/96.
  */
 export function parseIp(text: string): Ip {
+	const cached = parsed.get(text);
+	if (cached !== undefined) return cached;
+	const ip = parseIpUncached(text);
+	// Memoised: every comparison looks its two addresses and the table prefixes up again. Bounded by
+	// starting over, which keeps a batch of millions of names flat.
+	if (parsed.size >= 4096) parsed.clear();
+	parsed.set(text, ip);
+	return ip;
+}
+
+const parsed = new Map<string, Ip>();
+
+function parseIpUncached(text: string): Ip {
 	if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
 		const bytes = ipaddr.IPv4.parse(text).toByteArray();
 		return {text, family: 4, bytes, mapped: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes]};
