@@ -165,7 +165,6 @@ if (!canRun && !process.env['CI']) {
 
 		it('writes CSV a spreadsheet cannot be tricked by, and JSON as one document with a summary', async () => {
 			const file = join(dir, 'csv.txt');
-			// Names with master-file specials (@ " ; $ ( )) are left out: the lookup does not match their replies yet.
 			const inputs = ['=1+2', '-leading.batch.test', '@SUM(A1) x', '+1.batch.test', 'h000006.batch.test', 'say "hi", there', 'h000006.batch.test'];
 			writeFileSync(file, inputs.join('\n'));
 			const csv = await runCli([...common(), '--format', 'csv', file]);
