@@ -1,8 +1,9 @@
 // `--qps`: a token bucket over packets, awaited before each one (retries and TCP included), one timer.
 //
-// Decision: the bucket holds at most 2% of a second's tokens (at least 1). Any one-second window then
-// sees at most rate × 1.02 + 1 packets: 919 at the AWS default of 900, under the resolver's 1024. A late
-// timer loses tokens rather than bursting them, so a busy event loop can only slow the run down.
+// Decision: the bucket holds at most 2% of a second's tokens (at least 1) and refills at the rate less
+// that burst, so any one-second window sees at most `rate` packets (burst + refill): --qps is a cap,
+// not an average; the cost is a sustained rate 2% under it. (With a burst of 1 the spacing alone keeps
+// the cap.) A late timer loses tokens rather than bursting them, so a busy loop can only slow the run.
 
 export type Pace = () => Promise<void>;
 
@@ -17,6 +18,7 @@ export interface TokenBucket {
 export function tokenBucket(rate: number, now: () => number = () => performance.now()): TokenBucket {
 	if (!(rate > 0)) throw new Error(`token bucket rate must be positive, not ${rate}`);
 	const capacity = Math.max(1, Math.floor(rate * 0.02));
+	const fill = capacity > 1 ? rate - capacity : rate;
 	let tokens = capacity;
 	let last = now();
 	let granted = 0;
@@ -27,12 +29,12 @@ export function tokenBucket(rate: number, now: () => number = () => performance.
 
 	const refill = (): void => {
 		const t = now();
-		tokens = Math.min(capacity, tokens + ((t - last) * rate) / 1000);
+		tokens = Math.min(capacity, tokens + ((t - last) * fill) / 1000);
 		last = t;
 	};
 	const schedule = (): void => {
 		if (timer !== null) return;
-		const waitMs = Math.max(1, ((1 - tokens) * 1000) / rate);
+		const waitMs = Math.max(1, ((1 - tokens) * 1000) / fill);
 		timer = setTimeout(release, waitMs);
 	};
 	const release = (): void => {

@@ -253,8 +253,9 @@ if (!canRun && !process.env['CI']) {
 					while ((times[end] ?? 0) - (times[start] ?? 0) >= 1) start++;
 					worst = Math.max(worst, end - start + 1);
 				}
-				expect(Math.max(...perSecond)).toBeLessThanOrEqual(rate * 1.02 + 2);
-				expect(worst).toBeLessThanOrEqual(rate * 1.02 + 2);
+				// The schedule is exact (unit test); kernel capture timestamps add a little jitter, hence + 2.
+				expect(Math.max(...perSecond)).toBeLessThanOrEqual(rate + 2);
+				expect(worst).toBeLessThanOrEqual(rate + 2);
 				// And the cap is what set the pace: close to it on average.
 				const span = (times[times.length - 1] ?? 0) - (times[0] ?? 0);
 				expect(times.length / span).toBeGreaterThan(rate * 0.85);
