@@ -50,14 +50,17 @@ async function startTcpdump(ctx: Context, argv: readonly string[]): Promise<{chi
 export async function recordLo(ctx: Context, file: string, filter: string, count: number | null, traffic: () => Promise<unknown>): Promise<{captured: number; dropped: number}> {
 	// As root, tcpdump drops to the tcpdump user before opening the file, which cannot write into the scratch directory: -Z root keeps root.
 	const asRoot = process.getuid?.() === 0 ? ['-Z', 'root'] : [];
-	const argv = ['tcpdump', '-i', 'lo', '-nn', '-B', '65536', ...asRoot, ...(count === null ? [] : ['-c', String(count)]), '-w', file, filter];
+	// Without -c the capture ends with SIGINT, and packets still in a TPACKET_V3 block that has not been handed over are lost:
+	// --immediate-mode (fine at the pacing run's 1000 pps) delivers each packet at once.
+	const mode = count === null ? ['--immediate-mode'] : [];
+	const argv = ['tcpdump', '-i', 'lo', '-nn', '-B', '65536', ...mode, ...asRoot, ...(count === null ? [] : ['-c', String(count)]), '-w', file, filter];
 	record(ctx, `capture ${path.basename(file)}`, argv);
 	const tcpdump = await startTcpdump(ctx, argv);
 	try {
 		await traffic();
 	} finally {
 		// Give tcpdump a moment to drain its buffer, then SIGINT (it writes the file's tail and its counts on SIGINT).
-		const deadline = Date.now() + (count === null ? 500 : 5000);
+		const deadline = Date.now() + (count === null ? 1500 : 5000);
 		while (tcpdump.child.exitCode === null && tcpdump.child.signalCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 		await stop(tcpdump.child, 5000, 'SIGINT');
 	}
