@@ -238,7 +238,7 @@ export function resultsMarkdown(r: Results, body: string): string {
 	return [
 		'# he6-dns benchmark results',
 		'',
-		`Written by \`npm run bench\` (bench/run.ts) on ${m.date}; refresh it with every change that moves a figure. ${r.quick ? 'This is a BENCH_QUICK smoke run.' : ''}`,
+		`Written by \`npm run bench\` (bench/run.ts) on ${m.date}; refresh it with every change that moves a figure.${r.quick ? ' This is a BENCH_QUICK smoke run.' : ''}`,
 		'Method: performance.md §3–§4 (Knot + Unbound on loopback, pinned; every client pinned to the other core; wait-for-quiet before each timed run; medians with min–max).',
 		'Differences under about 15% are noise on a shared 2-vCPU VM (performance.md §3.5).',
 		'',
