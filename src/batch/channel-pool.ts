@@ -99,6 +99,11 @@ class BackoffChannel extends UdpChannel {
 		return outcome;
 	}
 
+	override noteTimeout(question: AskedQuestion): void {
+		const key = `${question.type} ${question.name}`;
+		(this.#timeouts ??= new Map()).set(key, (this.#timeouts.get(key) ?? 0) + 1);
+	}
+
 	/** Leaves the shared sockets open: the pool owns them. */
 	override close(): void {
 		this.#timeouts = null;

@@ -1,7 +1,9 @@
 // Wires a batch run: shared sockets, pacing, the host checker, resume state, the engine and the writer.
 import {createHostChecker, type HostCheckOptions} from '../core/host-check.js';
 import {cachedSources} from './cached-sources.js';
-import {ChannelPool} from './channel-pool.js';
+import {ChannelPool, poolSockets, wantedRecvBuffer} from './channel-pool.js';
+import {createLeanChecker} from './lean-checker.js';
+import {LeanUdp} from '../transport/lean-udp.js';
 import {BatchEngine} from './engine.js';
 import {DeadlineQueue} from '../transport/deadlines.js';
 import type {InputLine} from './line-reader.js';
@@ -42,7 +44,17 @@ export function startBatch(options: BatchRunOptions): BatchRun {
 	const pool = new ChannelPool(deadlines);
 	const bucket = options.qps === null ? null : tokenBucket(options.qps);
 	const selection = {...options.check.selection, sources: cachedSources(options.check.selection.sources)};
-	const checker = createHostChecker({...options.check, selection, channels: pool, ...(bucket === null ? {} : {pace: bucket.pace})}, deadlines);
+	const general = createHostChecker({...options.check, selection, channels: pool, ...(bucket === null ? {} : {pace: bucket.pace})}, deadlines);
+	// The lean lane (lean-checker.ts) needs plain paired UDP: no --tcp/use-vc, no single-request, no --qps pacing.
+	const lanes = leanEligible(options.check, bucket === null) ? options.check.config.nameservers.map((server) => new LeanUdp(deadlines, server, poolSockets, wantedRecvBuffer)) : [];
+	const ready = Promise.all(lanes.map((lane) => lane.open())).then(() => undefined);
+	ready.catch(() => undefined);
+	const checker =
+		lanes.length === 0 ? general : createLeanChecker(general, {config: options.check.config, edns: options.check.edns, useSearch: options.check.useSearch, lanes, pool, deadlines, ready});
+	const closeAll = (): void => {
+		pool.close();
+		for (const lane of lanes) lane.close();
+	};
 	const controller = new AbortController();
 	let interrupted: string | null = null;
 	const engine = new BatchEngine({
@@ -63,13 +75,13 @@ export function startBatch(options: BatchRunOptions): BatchRun {
 		options.tally.summary({lines: engine.progress().linesRead, elapsedMs: performance.now() - started, qps: options.qps, interrupted, unfinished});
 	const done = engine.run().then(
 		() => {
-			pool.close();
+			closeAll();
 			const final = summary(0);
 			options.writer.finish(final);
 			return final;
 		},
 		(error: unknown) => {
-			pool.close();
+			closeAll();
 			options.writer.flush();
 			throw error;
 		},
@@ -85,4 +97,9 @@ export function startBatch(options: BatchRunOptions): BatchRun {
 		},
 		summaryNow: () => summary(engine.progress().inFlight),
 	};
+}
+
+/** Whether the lean lane can carry this run's first tries exactly as the general path would send them. */
+function leanEligible(check: BatchRunOptions['check'], unpaced: boolean): boolean {
+	return unpaced && !check.tcp && check.mode === 'parallel' && check.config.nameservers.length > 0;
 }

@@ -1,5 +1,5 @@
 // Which AAAA answers can never carry a connection to the service (the `bogus-aaaa` verdict).
-import ipaddr from 'ipaddr.js';
+import {parseIp, prefixMatches} from '../select/policy.js';
 
 /** Prefixes an AAAA in a public answer must not point into, with the reason shown to the user. */
 const unusable: readonly (readonly [string, number, string])[] = [
@@ -13,17 +13,28 @@ const unusable: readonly (readonly [string, number, string])[] = [
 	['2001:db8::', 32, 'documentation (2001:db8::/32)'],
 	['ff00::', 8, 'multicast (ff00::/8)'],
 ];
-const parsed = unusable.map(([prefix, length, why]) => [ipaddr.IPv6.parse(prefix), length, why] as const);
+const parsed = unusable.map(([prefix, length, why]) => [parseIp(prefix).bytes, length, why] as const);
+
+/** The 16 bytes of an IPv6 address (memoised parse, policy.ts), or null for anything else. */
+function ipv6Bytes(address: string): readonly number[] | null {
+	if (!address.includes(':')) return null;
+	try {
+		return parseIp(address).bytes;
+	} catch {
+		return null;
+	}
+}
 
 /** Why an IPv6 address is unusable as a destination, or null when it is a usable unicast address. */
 export function unusableReason(address: string): string | null {
-	if (!ipaddr.IPv6.isValid(address)) return 'not an IPv6 address';
-	const ip = ipaddr.IPv6.parse(address);
-	for (const [prefix, length, why] of parsed) if (ip.match(prefix, length)) return why;
+	const bytes = ipv6Bytes(address);
+	if (bytes === null) return 'not an IPv6 address';
+	for (const [prefix, length, why] of parsed) if (prefixMatches(bytes, prefix, length)) return why;
 	return null;
 }
 
 /** ULA (fc00::/7, RFC 4193): usable inside a site, not on the Internet. */
 export function isUniqueLocal(address: string): boolean {
-	return ipaddr.IPv6.isValid(address) && ipaddr.IPv6.parse(address).range() === 'uniqueLocal';
+	const bytes = ipv6Bytes(address);
+	return bytes !== null && ((bytes[0] ?? 0) & 0xfe) === 0xfc;
 }

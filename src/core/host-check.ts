@@ -1,7 +1,7 @@
 // One host from input to verdict: the lookup, address selection, DNS64, judgement. Shared by lookup and batch.
 import {DeadlineQueue} from '../transport/deadlines.js';
 import type {Endpoint, Transport} from '../transport/endpoint.js';
-import {lookupHost, type ChannelSource, type PairMode} from '../resolve/lookup.js';
+import {lookupHost, type ChannelSource, type HostOutcome, type PairMode} from '../resolve/lookup.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
 import type {Family, FamilyOutcome} from '../resolve/types.js';
 import {discoverNat64} from '../resolve/nat64-discovery.js';
@@ -35,6 +35,10 @@ export interface HostHooks {
 
 export interface HostChecker {
 	check(input: string, index: number, hooks?: HostHooks): Promise<HostResult>;
+	/** Address selection, DNS64 and the verdict for a host already looked up (shared with the batch's lean lane). */
+	conclude(host: HostOutcome, input: string, index: number): Promise<HostResult>;
+	/** The rotation start for the next host (resolv.conf `rotate`), 0 otherwise. */
+	nextFirstServer(): number;
 	readonly deadlines: DeadlineQueue;
 }
 
@@ -44,10 +48,21 @@ export function createHostChecker(options: HostCheckOptions, deadlines = new Dea
 	// RFC 7050 discovery once per run (one resolver set), started only when an AAAA first needs it.
 	const prefixes = (): Promise<Nat64Prefix[]> =>
 		(nat64 ??= options.discoverNat64 ? discoverNat64(options.config, deadlines, options.edns) : Promise.resolve([wellKnownPrefix]));
+	const nextFirstServer = (): number => (options.config.rotate ? rotation++ % options.config.nameservers.length : 0);
+	const conclude = async (host: HostOutcome, input: string, index: number): Promise<HostResult> => {
+		let selection: Selection | null = null;
+		if (host.a.status !== 'INVALID' && (host.a.addresses.length > 0 || host.aaaa.addresses.length > 0)) {
+			selection = await selectAddresses(host.a, host.aaaa, host.aaaa.addresses.length > 0 ? await prefixes() : [], options.selection);
+		}
+		const verdict = judge(host.a, host.aaaa, {selection, noAaaa: options.config.noAaaa, describeRule});
+		return {index, input, ...host, selection, ...verdict};
+	};
 	return {
 		deadlines,
+		conclude,
+		nextFirstServer,
 		async check(input, index, hooks = {}) {
-			const firstServer = options.config.rotate ? rotation++ % options.config.nameservers.length : 0;
+			const firstServer = nextFirstServer();
 			const host = await lookupHost(input, {
 				config: options.config,
 				deadlines,
@@ -61,12 +76,7 @@ export function createHostChecker(options: HostCheckOptions, deadlines = new Dea
 				...(options.channels === undefined ? {} : {channels: options.channels}),
 				...(options.pace === undefined ? {} : {pace: options.pace}),
 			});
-			let selection: Selection | null = null;
-			if (host.a.status !== 'INVALID' && (host.a.addresses.length > 0 || host.aaaa.addresses.length > 0)) {
-				selection = await selectAddresses(host.a, host.aaaa, host.aaaa.addresses.length > 0 ? await prefixes() : [], options.selection);
-			}
-			const verdict = judge(host.a, host.aaaa, {selection, noAaaa: options.config.noAaaa, describeRule});
-			return {index, input, ...host, selection, ...verdict};
+			return conclude(host, input, index);
 		},
 	};
 }

@@ -1,6 +1,8 @@
 // `--sources FILE`: a what-if map of Source(D) and source attributes, instead of asking the kernel.
 import {isIP} from 'node:net';
 import ipaddr from 'ipaddr.js';
+import {parseIp, prefixMatches} from '../select/policy.js';
+import {formatIpv6} from '../wire/address-text.js';
 
 /**
  * The file's shape (issue 3): `{"sources": {"<destination>": "<source>" | null},
@@ -12,7 +14,7 @@ export interface WhatIf {
 	readonly sources: ReadonlyMap<string, string | null>;
 	readonly attrs: ReadonlyMap<string, SourceAttrs>;
 	/** The prefix keys, parsed once and longest first (lookups run per destination, per host). */
-	readonly prefixes: readonly {readonly prefix: ipaddr.IPv4 | ipaddr.IPv6; readonly length: number; readonly source: string | null}[];
+	readonly prefixes: readonly {readonly family: 4 | 6; readonly bytes: readonly number[]; readonly length: number; readonly source: string | null}[];
 }
 
 export interface SourceAttrs {
@@ -66,7 +68,8 @@ export function parseWhatIf(text: string): WhatIf {
 		.filter(([key]) => key.includes('/'))
 		.map(([key, source]) => {
 			const [prefix, length] = ipaddr.parseCIDR(key);
-			return {prefix, length, source};
+			const ip = parseIp(prefix.toString());
+			return {family: ip.family, bytes: ip.bytes, length, source};
 		})
 		.sort((a, b) => b.length - a.length);
 	return {sources, attrs, prefixes};
@@ -89,11 +92,23 @@ function checkPrefix(text: string): string {
 /** Source(D) for a destination under the what-if map: exact address, else the longest matching prefix. */
 export function whatIfSource(whatIf: WhatIf, destination: string): string | null | undefined {
 	if (isIP(destination) === 0) return whatIf.sources.get(destination);
+	// A zone id (fe80::1%eth0) keeps ipaddr.js's reading; every other address goes by its bytes (memoised).
+	if (destination.includes('%')) return whatIfSourceSlow(whatIf, destination);
+	const ip = parseIp(destination);
+	const canonical = ip.family === 4 ? ip.bytes.join('.') : formatIpv6(Uint8Array.from(ip.bytes), 0);
+	if (whatIf.sources.has(canonical)) return whatIf.sources.get(canonical);
+	for (const {family, bytes, length, source} of whatIf.prefixes) {
+		if (family === ip.family && prefixMatches(ip.bytes, bytes, length)) return source;
+	}
+	return undefined;
+}
+
+function whatIfSourceSlow(whatIf: WhatIf, destination: string): string | null | undefined {
 	const canonical = ipaddr.parse(destination).toString();
 	if (whatIf.sources.has(canonical)) return whatIf.sources.get(canonical);
 	const ip = ipaddr.parse(canonical);
-	for (const {prefix, length, source} of whatIf.prefixes) {
-		if (prefix.kind() === ip.kind() && ip.match(prefix as never, length)) return source;
+	for (const {family, bytes, length, source} of whatIf.prefixes) {
+		if (family === (ip.kind() === 'ipv6' ? 6 : 4) && prefixMatches(ip.toByteArray(), bytes, length)) return source;
 	}
 	return undefined;
 }

@@ -1,5 +1,6 @@
 // DNS64 awareness (RFC 7050 prefix discovery, RFC 6052 address layout): which AAAA are synthesized.
 import ipaddr from 'ipaddr.js';
+import {parseIp, prefixMatches} from '../select/policy.js';
 
 /** A NAT64 prefix, e.g. 64:ff9b::/96. */
 export interface Nat64Prefix {
@@ -62,10 +63,15 @@ export function discoverPrefixes(aaaaAnswers: readonly string[]): Nat64Prefix[] 
 
 /** The prefix an AAAA was synthesized under, or null. */
 export function synthesizedBy(address: string, prefixes: readonly Nat64Prefix[]): Nat64Prefix | null {
-	if (!ipaddr.IPv6.isValid(address)) return null;
-	const parsed = ipaddr.IPv6.parse(address);
+	if (prefixes.length === 0 || !address.includes(':')) return null;
+	let bytes: readonly number[];
+	try {
+		bytes = parseIp(address).bytes; // memoised: the selection and the verdict read the same addresses
+	} catch {
+		return null;
+	}
 	for (const p of prefixes) {
-		if (parsed.match(ipaddr.IPv6.parse(p.prefix), p.length)) return p;
+		if (prefixMatches(bytes, parseIp(p.prefix).bytes, p.length)) return p;
 	}
 	return null;
 }

@@ -1,7 +1,9 @@
 // One family (A or AAAA) of one name: the query, the chain walk, follow-ups for an unfinished chain.
 import ipaddr from 'ipaddr.js';
 import {describeWireError} from '../wire/codec.js';
-import {runQuery, type Answered, type QueryParams, type QueryResult} from '../transport/query.js';
+import type {ReplyView} from '../wire/lean-reply.js';
+import {runQuery, type QueryParams, type QueryResult} from '../transport/query.js';
+import type {Endpoint, Transport} from '../transport/endpoint.js';
 import {walkChain} from './chain.js';
 import {findSoa} from './soa.js';
 import type {ChainLink, Family, FamilyOutcome, LookupProblem, Status} from './types.js';
@@ -9,66 +11,106 @@ import type {ChainLink, Family, FamilyOutcome, LookupProblem, Status} from './ty
 /** What a family query needs besides the name: everything of QueryParams but the question. */
 export type FamilyContext = Omit<QueryParams, 'question'>;
 
-/** Resolves one family of `qname`, following the chain with further queries while the resolver left it open. */
-export async function resolveFamily(qname: string, family: Family, context: FamilyContext): Promise<FamilyOutcome> {
-	const chain: ChainLink[] = [];
-	let queries = 0;
-	let mismatched = 0;
+/** A reply that decided a query, as judge() reads it (transport/query.ts's Answered, or the lean lane's). */
+export interface AnswerView {
+	readonly message: ReplyView;
+	readonly server: Endpoint;
+	readonly transport: Transport;
+	readonly rttMs: number;
+}
+
+/** Where a family stands between queries. */
+export interface FamilyProgress {
+	readonly family: Family;
+	readonly qname: string;
+	readonly chain: ChainLink[];
+	queries: number;
+	mismatched: number;
+}
+
+/** A decided outcome, or the tail of a chain the resolver left open (ask it next). */
+export type Judgement = {readonly outcome: FamilyOutcome; readonly follow: null} | {readonly outcome: null; readonly follow: string};
+
+/**
+ * Resolves one family of `qname`, following the chain with further queries while the resolver left it
+ * open. `first`, when given, is the result of the first query, already run (the batch's lean lane).
+ */
+export async function resolveFamily(qname: string, family: Family, context: FamilyContext, first?: QueryResult): Promise<FamilyOutcome> {
+	const progress: FamilyProgress = {family, qname, chain: [], queries: 0, mismatched: 0};
 	let tail = qname;
+	let result = first ?? (await runQuery({...context, question: {name: tail, type: family}}));
 	for (;;) {
-		const result: QueryResult = await runQuery({...context, question: {name: tail, type: family}});
-		queries += result.queries;
-		mismatched += result.mismatched;
-		const base = {family, qname, queries, mismatched};
-		if (!result.ok) {
-			const failure = result.failure;
-			if (failure.kind === 'timeout') return empty(base, 'TIMEOUT', chain, {kind: 'timeout', tries: failure.tries});
-			if (failure.kind === 'malformed') {
-				return {...empty(base, 'ERROR', chain, {kind: 'malformed-reply', detail: describeWireError(failure.error)}), server: failure.server, transport: failure.transport};
-			}
-			return {...empty(base, 'ERROR', chain, {kind: 'network', detail: failure.detail}), server: failure.server};
-		}
-		const answer = result.answer;
-		const message = answer.message;
-		const walk = walkChain(message.answers, tail, family, chain);
-		chain.push(...walk.chain);
-		const decided = (status: Status, extra: Partial<FamilyOutcome> = {}): FamilyOutcome => ({...fromAnswer(base, answer, chain), status, ...extra});
-		if (walk.end === 'loop') return decided('ERROR', {problem: {kind: 'cname-loop', at: walk.tail}});
-		if (walk.end === 'too-long') return decided('ERROR', {problem: {kind: 'chain-too-long', hops: chain.length}});
-		const rcode = message.rcode;
-		const soa = findSoa(message.authorities);
-		if (rcode === 'NXDOMAIN') return decided('NXDOMAIN', {soa});
-		if (rcode === 'SERVFAIL' || rcode === 'REFUSED') return decided(rcode);
-		if (rcode !== 'NOERROR') return decided('ERROR', {problem: {kind: 'rcode', rcode}});
-		// AAAA text is made RFC 5952-canonical; A text is canonical as decoded.
-		if (walk.end === 'addresses') return decided('NOERROR', {addresses: family === 'A' ? walk.addresses : walk.addresses.map((a) => ({...a, address: canonicalAddress(a.address)}))});
-		// The chain stopped at a name with no record of the asked type. With an SOA in the authority
-		// section the reply is negative for the tail (RFC 2308 §2.2, NODATA); without one, and with a
-		// chain that moved, the resolver (or an authoritative server) left the tail to us: ask for it.
-		if (soa === null && walk.chain.length > 0) {
-			tail = walk.tail;
-			continue;
-		}
-		return decided('NODATA', {soa});
+		const judged = judgeResult(result, tail, progress);
+		if (judged.outcome !== null) return judged.outcome;
+		tail = judged.follow;
+		result = await runQuery({...context, question: {name: tail, type: family}});
 	}
 }
 
-function empty(
-	base: {family: Family; qname: string; queries: number; mismatched: number},
-	status: Status,
-	chain: readonly ChainLink[],
-	problem: LookupProblem | null,
-): FamilyOutcome {
-	return {...base, status, chain: [...chain], addresses: [], soa: null, server: null, transport: null, rttMs: null, flags: null, problem};
+/** Folds one query's result into `progress` and judges it. */
+export function judgeResult(result: QueryResult, tail: string, progress: FamilyProgress): Judgement {
+	progress.queries += result.queries;
+	progress.mismatched += result.mismatched;
+	if (result.ok) return judge(result.answer, tail, progress);
+	const failure = result.failure;
+	if (failure.kind === 'timeout') return decided(outcome(progress, 'TIMEOUT', null, {kind: 'timeout', tries: failure.tries}));
+	if (failure.kind === 'malformed') return decided(outcome(progress, 'ERROR', null, {kind: 'malformed-reply', detail: describeWireError(failure.error)}, failure.server, failure.transport));
+	return decided(outcome(progress, 'ERROR', null, {kind: 'network', detail: failure.detail}, failure.server));
 }
 
-function fromAnswer(base: {family: Family; qname: string; queries: number; mismatched: number}, answer: Answered, chain: readonly ChainLink[]): FamilyOutcome {
+/**
+ * Judges one accepted reply to the question (`tail`, family): the chain walk through its answers,
+ * then the RCODE, addresses, NODATA (RFC 2308 §2.2) or the open tail to ask next.
+ */
+export function judge(answer: AnswerView, tail: string, progress: FamilyProgress): Judgement {
+	const message = answer.message;
+	const walk = walkChain(message.answers, tail, progress.family, progress.chain);
+	for (const link of walk.chain) progress.chain.push(link);
+	if (walk.end === 'loop') return decided(outcome(progress, 'ERROR', answer, {kind: 'cname-loop', at: walk.tail}));
+	if (walk.end === 'too-long') return decided(outcome(progress, 'ERROR', answer, {kind: 'chain-too-long', hops: progress.chain.length}));
+	const rcode = message.rcode;
+	const soa = findSoa(message.authorities);
+	if (rcode === 'NXDOMAIN') return decided(outcome(progress, 'NXDOMAIN', answer, null, null, null, soa));
+	if (rcode === 'SERVFAIL' || rcode === 'REFUSED') return decided(outcome(progress, rcode, answer, null));
+	if (rcode !== 'NOERROR') return decided(outcome(progress, 'ERROR', answer, {kind: 'rcode', rcode}));
+	if (walk.end === 'addresses') {
+		// AAAA text is made RFC 5952-canonical (the lean reader writes it so); A text is canonical as decoded.
+		const addresses = progress.family === 'A' || message.canonical === true ? walk.addresses : walk.addresses.map((a) => ({address: canonicalAddress(a.address), ttl: a.ttl}));
+		return decided({...outcome(progress, 'NOERROR', answer, null), addresses});
+	}
+	// The chain stopped at a name with no record of the asked type. With an SOA in the authority
+	// section the reply is negative for the tail (RFC 2308 §2.2, NODATA); without one, and with a
+	// chain that moved, the resolver (or an authoritative server) left the tail to us: ask for it.
+	if (soa === null && walk.chain.length > 0) return {outcome: null, follow: walk.tail};
+	return decided(outcome(progress, 'NODATA', answer, null, null, null, soa));
+}
+
+const decided = (value: FamilyOutcome): Judgement => ({outcome: value, follow: null});
+
+/** The outcome object, built in one literal (one shape for every outcome; no spreads on the hot path). */
+function outcome(
+	progress: FamilyProgress,
+	status: Status,
+	answer: AnswerView | null,
+	problem: LookupProblem | null,
+	server: Endpoint | null = null,
+	transport: Transport | null = null,
+	soa: FamilyOutcome['soa'] = null,
+): FamilyOutcome {
 	return {
-		...empty(base, 'NOERROR', chain, null),
-		server: answer.server,
-		transport: answer.transport,
-		rttMs: Math.round(answer.rttMs * 100) / 100,
-		flags: {ad: answer.message.flag_ad === true, aa: answer.message.flag_aa === true},
+		family: progress.family,
+		status,
+		qname: progress.qname,
+		chain: progress.chain.slice(),
+		addresses: [],
+		soa,
+		server: answer === null ? server : answer.server,
+		transport: answer === null ? transport : answer.transport,
+		rttMs: answer === null ? null : Math.round(answer.rttMs * 100) / 100,
+		queries: progress.queries,
+		mismatched: progress.mismatched,
+		flags: answer === null ? null : {ad: answer.message.flag_ad === true, aa: answer.message.flag_aa === true},
+		problem,
 	};
 }
 

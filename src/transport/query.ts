@@ -1,6 +1,7 @@
 // One question to a list of servers with glibc's retry discipline: attempts × servers, TC → TCP.
 import {randomInt} from 'node:crypto';
-import {encodeQuery, type Message, type WireError} from '../wire/codec.js';
+import {encodeQuery, type WireError} from '../wire/codec.js';
+import type {ReplyView} from '../wire/lean-reply.js';
 import type {DeadlineQueue} from './deadlines.js';
 import type {Endpoint, Transport} from './endpoint.js';
 import type {AskedQuestion, TryOutcome} from './reply.js';
@@ -24,11 +25,16 @@ export interface QueryParams {
 	readonly onSend?: (server: Endpoint, transport: Transport) => void;
 	/** Awaited before every packet, retries included: the politeness seam (a token bucket for --qps). */
 	readonly pace?: () => Promise<void>;
+	/**
+	 * The first UDP try, already made at the first server with `edns` (the batch's lean lane sends it
+	 * itself): counted as sent, and taken as that try's outcome instead of sending again.
+	 */
+	readonly spent?: TryOutcome;
 }
 
 /** A reply that decided the question, with where and how it came. */
 export interface Answered {
-	readonly message: Message;
+	readonly message: ReplyView;
 	readonly server: Endpoint;
 	readonly transport: Transport;
 	readonly rttMs: number;
@@ -62,13 +68,21 @@ export async function runQuery(params: QueryParams): Promise<QueryResult> {
 	let timeouts = 0;
 	const count = params.servers.length;
 
+	let spent = params.spent;
 	const tryOnce = async (server: Endpoint, edns: boolean): Promise<TryOutcome> => {
 		const build = (id: number): Buffer => encodeQuery({id, name: params.question.name, type: params.question.type, edns, ad: params.ad});
 		if (!params.tcp) {
-			if (params.pace) await params.pace();
-			queries++;
-			params.onSend?.(server, 'udp');
-			const udp = await params.channel.send(server, params.question, build, params.timeoutMs);
+			let udp: TryOutcome;
+			if (spent !== undefined) {
+				udp = spent;
+				spent = undefined;
+				queries++;
+			} else {
+				if (params.pace) await params.pace();
+				queries++;
+				params.onSend?.(server, 'udp');
+				udp = await params.channel.send(server, params.question, build, params.timeoutMs);
+			}
 			mismatched += udp.mismatched;
 			if (udp.kind !== 'reply' || !udp.message.flag_tc) return udp;
 		}

@@ -1,5 +1,6 @@
 // What one try at one server over one transport came to, and the question check shared by UDP and TCP.
 import type {Message, RecordTypeName, WireError} from '../wire/codec.js';
+import type {ReplyView} from '../wire/lean-reply.js';
 import {nameKey} from '../wire/name.js';
 import type {Endpoint, Transport} from './endpoint.js';
 
@@ -11,7 +12,7 @@ export interface AskedQuestion {
 
 /** What settled one try, before the mismatch count is attached. */
 export type TrySettlement =
-	| {readonly kind: 'reply'; readonly message: Message; readonly server: Endpoint; readonly transport: Transport; readonly rttMs: number}
+	| {readonly kind: 'reply'; readonly message: ReplyView; readonly server: Endpoint; readonly transport: Transport; readonly rttMs: number}
 	| {readonly kind: 'malformed'; readonly error: WireError; readonly server: Endpoint; readonly transport: Transport}
 	| {readonly kind: 'timeout'; readonly server: Endpoint; readonly transport: Transport}
 	| {readonly kind: 'network'; readonly detail: string; readonly server: Endpoint; readonly transport: Transport};

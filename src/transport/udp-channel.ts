@@ -23,7 +23,7 @@ export interface ChannelOptions {
 }
 
 /** Random 16-bit values from a refilled pool: crypto-strength ids without a syscall per query. */
-class RandomIds {
+export class RandomIds {
 	readonly #pool = new Uint16Array(4096);
 	#next = this.#pool.length;
 	take(): number {
@@ -34,7 +34,8 @@ class RandomIds {
 		return this.#pool[this.#next++] ?? 0;
 	}
 }
-const ids = new RandomIds();
+/** The process's id pool (RFC 5452 §4: unpredictable ids), shared by every UDP sender. */
+export const ids = new RandomIds();
 
 export class UdpChannel {
 	readonly #sockets = new Map<4 | 6, dgram.Socket>();
@@ -163,6 +164,12 @@ export class UdpChannel {
 			if (pending.serverAddress === address && pending.server.port === port && answersQuestion(decoded.value, pending.question)) pending.mismatched++;
 		}
 	}
+
+	/**
+	 * A try of this question timed out outside this channel (the batch's lean lane sent it): a channel
+	 * that spaces retries (batch/channel-pool.ts) counts it; a plain channel has nothing to do.
+	 */
+	noteTimeout(_question: AskedQuestion): void {}
 
 	close(): void {
 		for (const pending of this.#pending.values()) pending.settle({kind: 'network', detail: 'channel closed', server: pending.server, transport: 'udp'});

@@ -1,0 +1,148 @@
+// The batch's lean lane on the wire: connected UDP sockets to one server, callbacks instead of promises.
+//
+// Decision: a connected socket lets the kernel do RFC 5452's source address and port check and makes
+// each send a plain send(2) (no address to parse or look up); a callback per query instead of a chain
+// of promises keeps the per-packet cost near the syscalls'. Replies are read by wire/lean-reply.ts;
+// what it leaves (other types, damage) is decoded and checked exactly as UdpChannel does.
+import dgram from 'node:dgram';
+import {decodeMessage} from '../wire/codec.js';
+import {encodeLeanQuery} from '../wire/lean-query.js';
+import {readLeanReply, type ReplyView} from '../wire/lean-reply.js';
+import type {Deadline, DeadlineQueue} from './deadlines.js';
+import {ipFamily, socketAddress, type Endpoint} from './endpoint.js';
+import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
+import {ids} from './udp-channel.js';
+
+/** A first try settled: a reply the lean reader took whole, or what UdpChannel would have said. */
+export type LeanSettlement =
+	| {readonly kind: 'lean'; readonly reply: ReplyView; readonly rttMs: number; readonly mismatched: number}
+	| {readonly kind: 'general'; readonly outcome: TryOutcome};
+
+interface Pending {
+	readonly question: AskedQuestion;
+	readonly qname: Uint8Array;
+	readonly qtype: number;
+	readonly sentAt: number;
+	deadline: Deadline | null;
+	done: ((settlement: LeanSettlement) => void) | null;
+	mismatched: number;
+}
+
+const qtypes = {A: 1, AAAA: 28} as const;
+
+export class LeanUdp {
+	readonly server: Endpoint;
+	readonly #deadlines: DeadlineQueue;
+	readonly #sockets: dgram.Socket[] = [];
+	readonly #pending: Map<number, Pending>[] = [];
+	readonly #count: number;
+	readonly #recvBufferSize: number;
+	#next = 0;
+	/** Replies that matched nothing in flight, or failed the question check. */
+	unmatched = 0;
+	/** Errors the sockets reported (ICMP unreachable on a connected socket, say); the queries time out. */
+	socketErrors = 0;
+
+	constructor(deadlines: DeadlineQueue, server: Endpoint, sockets: number, recvBufferSize: number) {
+		this.#deadlines = deadlines;
+		this.server = server;
+		this.#count = sockets;
+		this.#recvBufferSize = recvBufferSize;
+	}
+
+	/** Creates and connects the sockets (kernel-chosen random source ports). */
+	async open(): Promise<void> {
+		const type = ipFamily(this.server) === 6 ? 'udp6' : 'udp4';
+		for (let i = 0; i < this.#count; i++) {
+			const socket = dgram.createSocket({type, recvBufferSize: this.#recvBufferSize});
+			const pending = new Map<number, Pending>();
+			socket.on('message', (bytes) => this.#receive(pending, bytes));
+			await new Promise<void>((resolve, reject) => {
+				socket.once('error', reject);
+				socket.connect(this.server.port, socketAddress(this.server), () => {
+					socket.off('error', reject);
+					resolve();
+				});
+			});
+			socket.on('error', () => this.socketErrors++);
+			this.#sockets.push(socket);
+			this.#pending.push(pending);
+		}
+	}
+
+	/** The socket the next pair goes out on (both queries of a pair share one, as getaddrinfo's do). */
+	pick(): number {
+		this.#next = (this.#next + 1) % this.#count;
+		return this.#next;
+	}
+
+	/** Sends one query on socket `at`; `done` is called exactly once. */
+	ask(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, timeoutMs: number, done: (settlement: LeanSettlement) => void): void {
+		const socket = this.#sockets[at] as dgram.Socket;
+		const table = this.#pending[at] as Map<number, Pending>;
+		let id = ids.take();
+		while (table.has(id)) id = ids.take();
+		const pending: Pending = {question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: performance.now(), deadline: null, done, mismatched: 0};
+		table.set(id, pending);
+		pending.deadline = this.#deadlines.schedule(timeoutMs, () => this.#settle(table, id, pending, {kind: 'general', outcome: {kind: 'timeout', server: this.server, transport: 'udp', mismatched: pending.mismatched}}));
+		socket.send(encodeLeanQuery(id, qname, pending.qtype, edns, ad));
+	}
+
+	#settle(table: Map<number, Pending>, id: number, pending: Pending, settlement: LeanSettlement): void {
+		const done = pending.done;
+		if (done === null) return;
+		pending.done = null;
+		pending.deadline?.cancel();
+		table.delete(id);
+		done(settlement);
+	}
+
+	#receive(table: Map<number, Pending>, bytes: Buffer): void {
+		const id = bytes.length >= 2 ? ((bytes[0] as number) << 8) | (bytes[1] as number) : -1;
+		const pending = table.get(id);
+		if (pending === undefined) {
+			this.#stray(table, bytes);
+			return;
+		}
+		const read = readLeanReply(bytes, pending.qname, pending.qtype);
+		if (read.kind === 'lean') {
+			this.#settle(table, id, pending, {kind: 'lean', reply: read.reply, rttMs: performance.now() - pending.sentAt, mismatched: pending.mismatched});
+			return;
+		}
+		if (read.kind === 'mismatch') {
+			this.unmatched++;
+			pending.mismatched++;
+			return;
+		}
+		// Not the lean subset: exactly UdpChannel's checks and outcomes.
+		const decoded = decodeMessage(bytes);
+		if (!decoded.ok) {
+			this.#settle(table, id, pending, {kind: 'general', outcome: {kind: 'malformed', error: decoded.error, server: this.server, transport: 'udp', mismatched: pending.mismatched}});
+			return;
+		}
+		if (!answersQuestion(decoded.value, pending.question)) {
+			this.unmatched++;
+			pending.mismatched++;
+			return;
+		}
+		const rttMs = performance.now() - pending.sentAt;
+		this.#settle(table, id, pending, {kind: 'general', outcome: {kind: 'reply', message: decoded.value, server: this.server, transport: 'udp', rttMs, mismatched: pending.mismatched}});
+	}
+
+	/** A reply whose id matches nothing: charged to the queries it claims to answer (a spoofer racing them), as UdpChannel does. */
+	#stray(table: Map<number, Pending>, bytes: Buffer): void {
+		this.unmatched++;
+		const decoded = decodeMessage(bytes);
+		if (!decoded.ok) return;
+		for (const pending of table.values()) if (answersQuestion(decoded.value, pending.question)) pending.mismatched++;
+	}
+
+	/** Settles what is in flight as a network error and closes the sockets. */
+	close(): void {
+		for (const table of this.#pending) {
+			for (const [id, pending] of [...table]) this.#settle(table, id, pending, {kind: 'general', outcome: {kind: 'network', detail: 'channel closed', server: this.server, transport: 'udp', mismatched: pending.mismatched}});
+		}
+		for (const socket of this.#sockets) socket.close();
+		this.#sockets.length = 0;
+	}
+}

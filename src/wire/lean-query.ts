@@ -1,0 +1,43 @@
+// The hot-path query encoder: the bytes encodeQuery (dns-packet) writes, from a name already in wire form.
+import {ednsPayloadSize} from './codec.js';
+import {parseName} from './name.js';
+
+const flagRd = 1 << 8;
+const flagAd = 1 << 5;
+
+/** The uncompressed wire form of a presentation-form name (validated by parseName: labels ≤ 63, name ≤ 255). */
+export function wireName(name: string): Uint8Array {
+	const labels = parseName(name);
+	const out = new Uint8Array(labels.reduce((sum, label) => sum + label.length + 1, 1));
+	let at = 0;
+	for (const label of labels) {
+		out[at++] = label.length;
+		out.set(label, at);
+		at += label.length;
+	}
+	out[at] = 0;
+	return out;
+}
+
+/** RFC 1035 §4.1 query: RD set, one question of class IN, and with `edns` an OPT RR (RFC 6891) for 1232 bytes. */
+export function encodeLeanQuery(id: number, qname: Uint8Array, qtype: number, edns: boolean, ad: boolean): Buffer {
+	const size = 12 + qname.length + 4 + (edns ? 11 : 0);
+	const buf = Buffer.allocUnsafe(size);
+	buf.writeUInt16BE(id, 0);
+	buf.writeUInt16BE(flagRd | (ad ? flagAd : 0), 2);
+	buf.writeUInt32BE(0x00010000, 4); // QDCOUNT 1, ANCOUNT 0
+	buf.writeUInt32BE(edns ? 1 : 0, 8); // NSCOUNT 0, ARCOUNT
+	buf.set(qname, 12);
+	let at = 12 + qname.length;
+	buf.writeUInt16BE(qtype, at);
+	buf.writeUInt16BE(1, at + 2);
+	if (edns) {
+		at += 4;
+		buf[at] = 0; // root owner
+		buf.writeUInt16BE(41, at + 1);
+		buf.writeUInt16BE(ednsPayloadSize, at + 3);
+		buf.writeUInt32BE(0, at + 5); // extended RCODE, version 0, no DO
+		buf.writeUInt16BE(0, at + 9);
+	}
+	return buf;
+}
