@@ -102,8 +102,8 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 						}
 						continueFamily(qname, family, firstServer, settlement).then(settle, reject);
 					};
-				lane.ask(at, {name: qname, type: 'A'}, wire, edns, ad, timeoutMs, take('A'));
-				lane.ask(at, {name: qname, type: 'AAAA'}, wire, edns, ad, timeoutMs, take('AAAA'));
+				lane.ask(at, {name: qname, type: 'A'}, wire, edns, ad, take('A'));
+				lane.ask(at, {name: qname, type: 'AAAA'}, wire, edns, ad, take('AAAA'));
 			});
 		},
 	};

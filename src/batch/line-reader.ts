@@ -55,9 +55,16 @@ export async function* readLines(chunks: AsyncIterable<Buffer | string>, maxByte
 		for (;;) {
 			const end = chunk.indexOf(newline, start);
 			if (end < 0) break;
-			keep(chunk.subarray(start, end));
 			offset += end - start + 1;
-			yield finish();
+			if (total === 0 && end - start <= maxBytes) {
+				// The common case, a whole short line inside this chunk: text straight from the chunk,
+				// no copies (each copy would pin a pooled 8 KiB slab until the next GC).
+				const bytes = end > start && chunk[end - 1] === carriageReturn ? end - start - 1 : end - start;
+				yield {number: ++number, text: chunk.toString('utf8', start, start + bytes), bytes, overlong: false, offset};
+			} else {
+				keep(chunk.subarray(start, end));
+				yield finish();
+			}
 			start = end + 1;
 		}
 		if (start < chunk.length) {

@@ -16,8 +16,19 @@ export interface ByteSink {
 /** `-o FILE`: written with write(2) straight from the flush, so a flushed record is in the kernel. */
 export function fileSink(path: string, append: boolean): ByteSink {
 	const fd = openSync(path, append ? 'a' : 'w');
+	// Decision: one scratch buffer for every flush. writeSync(fd, string) makes a fresh 64 KiB Buffer per
+	// call, and at tens of thousands of records a second those wait for a GC as external memory (14 MB of
+	// a 1M-name run's peak RSS).
+	const scratch = Buffer.allocUnsafe(256 * 1024);
 	return {
-		write: (chunk) => void writeSync(fd, chunk),
+		write: (chunk) => {
+			if (chunk.length * 3 > scratch.length) {
+				writeSync(fd, chunk);
+				return;
+			}
+			const length = scratch.write(chunk, 0, 'utf8');
+			for (let done = 0; done < length; ) done += writeSync(fd, scratch, done, length - done);
+		},
 		close: () => closeSync(fd),
 	};
 }

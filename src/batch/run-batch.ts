@@ -46,7 +46,7 @@ export function startBatch(options: BatchRunOptions): BatchRun {
 	const selection = {...options.check.selection, sources: cachedSources(options.check.selection.sources)};
 	const general = createHostChecker({...options.check, selection, channels: pool, ...(bucket === null ? {} : {pace: bucket.pace})}, deadlines);
 	// The lean lane (lean-checker.ts) needs plain paired UDP: no --tcp/use-vc, no single-request, no --qps pacing.
-	const lanes = leanEligible(options.check, bucket === null) ? options.check.config.nameservers.map((server) => new LeanUdp(deadlines, server, poolSockets, wantedRecvBuffer)) : [];
+	const lanes = leanEligible(options.check, bucket === null) ? options.check.config.nameservers.map((server) => new LeanUdp(server, options.check.config.timeout * 1000, poolSockets, wantedRecvBuffer)) : [];
 	const ready = Promise.all(lanes.map((lane) => lane.open())).then(() => undefined);
 	ready.catch(() => undefined);
 	const checker =

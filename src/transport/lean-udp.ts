@@ -8,7 +8,6 @@ import dgram from 'node:dgram';
 import {decodeMessage} from '../wire/codec.js';
 import {encodeLeanQuery} from '../wire/lean-query.js';
 import {readLeanReply, type ReplyView} from '../wire/lean-reply.js';
-import type {Deadline, DeadlineQueue} from './deadlines.js';
 import {ipFamily, socketAddress, type Endpoint} from './endpoint.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
 import {ids} from './udp-channel.js';
@@ -19,20 +18,33 @@ export type LeanSettlement =
 	| {readonly kind: 'general'; readonly outcome: TryOutcome};
 
 interface Pending {
+	readonly id: number;
+	readonly table: Map<number, Pending>;
 	readonly question: AskedQuestion;
 	readonly qname: Uint8Array;
 	readonly qtype: number;
 	readonly sentAt: number;
-	deadline: Deadline | null;
 	done: ((settlement: LeanSettlement) => void) | null;
 	mismatched: number;
+	/** The in-flight list, oldest first (see #expire). */
+	older: Pending | null;
+	newer: Pending | null;
 }
 
 const qtypes = {A: 1, AAAA: 28} as const;
 
+/**
+ * Decision: every query of a lane has the same timeout, so deadlines come in sending order: a list
+ * oldest first, unlinked in O(1) when a reply settles it, and one timer for its head. A shared
+ * deadline heap keeps a cancelled entry until its time — at tens of thousands of queries a second
+ * with a 5 s timeout, hundreds of thousands of dead entries promoted into the old generation.
+ */
 export class LeanUdp {
 	readonly server: Endpoint;
-	readonly #deadlines: DeadlineQueue;
+	readonly #timeoutMs: number;
+	#oldest: Pending | null = null;
+	#newest: Pending | null = null;
+	#timer: NodeJS.Timeout | null = null;
 	readonly #sockets: dgram.Socket[] = [];
 	readonly #pending: Map<number, Pending>[] = [];
 	readonly #count: number;
@@ -43,8 +55,8 @@ export class LeanUdp {
 	/** Errors the sockets reported (ICMP unreachable on a connected socket, say); the queries time out. */
 	socketErrors = 0;
 
-	constructor(deadlines: DeadlineQueue, server: Endpoint, sockets: number, recvBufferSize: number) {
-		this.#deadlines = deadlines;
+	constructor(server: Endpoint, timeoutMs: number, sockets: number, recvBufferSize: number) {
+		this.#timeoutMs = timeoutMs;
 		this.server = server;
 		this.#count = sockets;
 		this.#recvBufferSize = recvBufferSize;
@@ -76,24 +88,41 @@ export class LeanUdp {
 		return this.#next;
 	}
 
-	/** Sends one query on socket `at`; `done` is called exactly once. */
-	ask(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, timeoutMs: number, done: (settlement: LeanSettlement) => void): void {
+	/** Sends one query on socket `at`; `done` is called exactly once (a reply, or the timeout). */
+	ask(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, done: (settlement: LeanSettlement) => void): void {
 		const socket = this.#sockets[at] as dgram.Socket;
 		const table = this.#pending[at] as Map<number, Pending>;
 		let id = ids.take();
 		while (table.has(id)) id = ids.take();
-		const pending: Pending = {question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: performance.now(), deadline: null, done, mismatched: 0};
+		const pending: Pending = {id, table, question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: performance.now(), done, mismatched: 0, older: this.#newest, newer: null};
 		table.set(id, pending);
-		pending.deadline = this.#deadlines.schedule(timeoutMs, () => this.#settle(table, id, pending, {kind: 'general', outcome: {kind: 'timeout', server: this.server, transport: 'udp', mismatched: pending.mismatched}}));
+		if (this.#newest === null) this.#oldest = pending;
+		else this.#newest.newer = pending;
+		this.#newest = pending;
+		this.#timer ??= setTimeout(() => this.#expire(), this.#timeoutMs);
 		socket.send(encodeLeanQuery(id, qname, pending.qtype, edns, ad));
+	}
+
+	/** Times out every query older than the timeout, then waits for the next one's. */
+	#expire(): void {
+		this.#timer = null;
+		const now = performance.now();
+		for (let head = this.#oldest; head !== null && now - head.sentAt >= this.#timeoutMs; head = this.#oldest) {
+			this.#settle(head.table, head.id, head, {kind: 'general', outcome: {kind: 'timeout', server: this.server, transport: 'udp', mismatched: head.mismatched}});
+		}
+		if (this.#oldest !== null) this.#timer = setTimeout(() => this.#expire(), Math.max(1, this.#oldest.sentAt + this.#timeoutMs - now));
 	}
 
 	#settle(table: Map<number, Pending>, id: number, pending: Pending, settlement: LeanSettlement): void {
 		const done = pending.done;
 		if (done === null) return;
 		pending.done = null;
-		pending.deadline?.cancel();
 		table.delete(id);
+		if (pending.older === null) this.#oldest = pending.newer;
+		else pending.older.newer = pending.newer;
+		if (pending.newer === null) this.#newest = pending.older;
+		else pending.newer.older = pending.older;
+		pending.older = pending.newer = null;
 		done(settlement);
 	}
 
@@ -144,5 +173,7 @@ export class LeanUdp {
 		}
 		for (const socket of this.#sockets) socket.close();
 		this.#sockets.length = 0;
+		if (this.#timer !== null) clearTimeout(this.#timer);
+		this.#timer = null;
 	}
 }

@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {ZoneRecord, ZoneServer} from '../../src/demo/zone-server.js';
 import {runCli} from '../support/cli.js';
-import {chainOf, cutRecordData, dualStack, queriesFor, startScripted, wrongId, wrongQuestionName, wrongQuestionType} from '../support/scripted-server.js';
+import {chainOf, closedPort, cutRecordData, dualStack, queriesFor, startScripted, wrongId, wrongQuestionName, wrongQuestionType} from '../support/scripted-server.js';
 
 interface FamilyJson {
 	readonly status: string;
@@ -143,5 +143,22 @@ describe('batch meets the fault table', () => {
 		// Decision (README): the batch's sockets are connected, so the kernel drops the datagram itself.
 		expect(family(batch.get('port.test.'), 'a').mismatched).toBe(0);
 		expect(family(lookup.get('port.test.'), 'a').mismatched).toBeGreaterThanOrEqual(1);
+	});
+
+	test('a dead server: every name TIMEOUT after its retries, exit 9', async () => {
+		const port = await closedPort();
+		const list = join(scratch, 'dead.txt');
+		const out = join(scratch, 'dead.ndjson');
+		writeFileSync(list, 'dead1.test.\ndead2.test.\n');
+		const run = await runCli(['batch', list, '-o', out, '--timeout', '0.3', '--retries', '1', '--resolv-conf', join(scratch, 'resolv.conf'), `@127.0.0.1:${port}`]);
+		expect(run.code).toBe(9);
+		const hosts = [...byInput(readFileSync(out, 'utf8')).values()];
+		expect(hosts).toHaveLength(2);
+		for (const host of hosts) {
+			for (const which of ['a', 'aaaa'] as const) {
+				expect(family(host, which).status).toBe('TIMEOUT');
+				expect(family(host, which).queries).toBe(2);
+			}
+		}
 	});
 });
