@@ -190,7 +190,18 @@ if (!canRun && !process.env['CI']) {
 			let stderr = '';
 			child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 			const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-			await sleep(1500);
+			// The heading is written after the signal handlers are in place; a fixed sleep alone raced a
+			// slow start on a loaded machine (SIGINT before the handler: killed, exit code null).
+			await new Promise<void>((resolve) => {
+				const seen = (): void => {
+					if (stderr.includes('batch: ')) {
+						child.stderr.off('data', seen);
+						resolve();
+					}
+				};
+				child.stderr.on('data', seen);
+			});
+			await sleep(1000);
 			child.kill('SIGINT');
 			expect(await exited).toBe(130);
 			const doc = JSON.parse(readFileSync(out, 'utf8')) as {records: Rec[]; summary: {records: number; interrupted: string}};
@@ -256,9 +267,7 @@ if (!canRun && !process.env['CI']) {
 				// The schedule is exact (unit test); kernel capture timestamps add a little jitter, hence + 2.
 				expect(Math.max(...perSecond)).toBeLessThanOrEqual(rate + 2);
 				expect(worst).toBeLessThanOrEqual(rate + 2);
-				// And the cap is what set the pace: close to it on average.
-				const span = (times[times.length - 1] ?? 0) - (times[0] ?? 0);
-				expect(times.length / span).toBeGreaterThan(rate * 0.85);
+				// (No lower bound on the rate: that would be a timing assertion, and a loaded machine may send slower.)
 			}, 30_000);
 		}
 	});
