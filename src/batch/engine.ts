@@ -1,6 +1,6 @@
 // The batch loop: reads lines as they come, keeps at most `concurrency` names in flight, emits a record each.
 import type {HostChecker} from '../core/host-check.js';
-import {checkName} from '../resolve/names.js';
+import {checkName, type NameCheck} from '../resolve/names.js';
 import {InFlightLimit} from './in-flight-limit.js';
 import {ListClassifier, type ListItem} from './input.js';
 import type {InputLine} from './line-reader.js';
@@ -157,13 +157,13 @@ export class BatchEngine {
 		}
 		this.#seen.insert(key, item.line, pending);
 		if ((await this.#slot()) === stopped) return;
-		const work = this.#check(place, key);
+		const work = this.#check(place, key, checked);
 		this.#inFlight.set(item.line, work);
 		this.#start(work.finally(() => this.#inFlight.delete(item.line)));
 	}
 
-	async #check(place: LinePlace, key: Digest): Promise<void> {
-		const result = await this.#o.checker.check(place.input, place.line - 1);
+	async #check(place: LinePlace, key: Digest, checked: NameCheck): Promise<void> {
+		const result = await this.#o.checker.check(place.input, place.line - 1, undefined, checked);
 		this.#limit.completed();
 		const record = fullRecord(place, result);
 		this.#seen.setCode(key, pack(record.brief));

@@ -9,7 +9,7 @@ import type {HostChecker} from '../core/host-check.js';
 import type {HostResult} from '../core/host-result.js';
 import {judge, resolveFamily, type FamilyContext} from '../resolve/family.js';
 import type {HostOutcome} from '../resolve/lookup.js';
-import {checkName} from '../resolve/names.js';
+import {checkName, type NameCheck} from '../resolve/names.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
 import {searchCandidates} from '../resolve/search.js';
 import type {Family, FamilyOutcome} from '../resolve/types.js';
@@ -65,9 +65,9 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 	};
 
 	return {
-		check(input: string, index: number): Promise<HostResult> {
+		check(input: string, index: number, _hooks?: unknown, known?: NameCheck): Promise<HostResult> {
 			if (!open) return general.check(input, index);
-			const checked = checkName(input);
+			const checked = known ?? checkName(input);
 			if (!checked.ok) return general.check(input, index);
 			const candidates = searchCandidates(checked.ascii, checked.absolute, config, options.useSearch);
 			if (candidates.length !== 1 || candidates[0] !== checked.ascii) return general.check(input, index);

@@ -2,6 +2,7 @@
 import {DeadlineQueue} from '../transport/deadlines.js';
 import type {Endpoint, Transport} from '../transport/endpoint.js';
 import {lookupHost, type ChannelSource, type HostOutcome, type PairMode} from '../resolve/lookup.js';
+import type {NameCheck} from '../resolve/names.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
 import type {Family, FamilyOutcome} from '../resolve/types.js';
 import {discoverNat64} from '../resolve/nat64-discovery.js';
@@ -34,7 +35,8 @@ export interface HostHooks {
 }
 
 export interface HostChecker {
-	check(input: string, index: number, hooks?: HostHooks): Promise<HostResult>;
+	/** `checked`: the input already through resolve/names.ts checkName (the batch engine does that first). */
+	check(input: string, index: number, hooks?: HostHooks, checked?: NameCheck): Promise<HostResult>;
 	/** Address selection, DNS64 and the verdict for a host already looked up (shared with the batch's lean lane). */
 	conclude(host: HostOutcome, input: string, index: number): Promise<HostResult>;
 	/** The rotation start for the next host (resolv.conf `rotate`), 0 otherwise. */
