@@ -32,9 +32,13 @@ export function parseIp(text: string): Ip {
 
 const parsed = new Map<string, Ip>();
 
+/** ipaddr.IPv4.isValidFourPartDecimal's language (four decimal parts, no leading zeros, each ≤ 255), without its cost. */
+const dottedQuad = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
 function parseIpUncached(text: string): Ip {
-	if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
-		const bytes = ipaddr.IPv4.parse(text).toByteArray();
+	const quad = dottedQuad.exec(text);
+	if (quad !== null && quad.slice(1).every((part) => Number(part) <= 255)) {
+		const bytes = quad.slice(1).map(Number);
 		return {text, family: 4, bytes, mapped: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes]};
 	}
 	const bytes = ipaddr.IPv6.isValid(text) ? inetPton6(text.replace(/%.*$/, '')) : null;
