@@ -9,6 +9,7 @@ import {openLiveSource} from '../capture-live/live-source.js';
 import {CaptureSetupError, loadPcap, type PcapModule} from '../capture-live/pcap-binding.js';
 import type {SelectionSettings} from '../core/selection.js';
 import {exchangeLine, inventoryLine, inventoryTable, summaryText} from '../report/capture-text.js';
+import {jsonLine} from '../report/json.js';
 import {loadConfig} from './config.js';
 import {UsageError} from './errors.js';
 import {exitCode} from './exit-codes.js';
@@ -91,20 +92,48 @@ interface CaptureSink {
 	readonly finish: (result: CaptureResult | null) => Promise<void>;
 }
 
+/** Characters of NDJSON gathered before one write, when reading a file. */
+const fileBatchChars = 1 << 20;
+
 function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: NodeJS.WritableStream): CaptureSink {
 	const names: NameEvent[] = [];
+	// Decision: live, every line is written as it comes (1–8 ms from reply to line); from a file, lines
+	// are gathered into ~1 MiB writes (a write per line cost more than decoding the packet).
+	let live = true;
+	let pending: string[] = [];
+	let pendingChars = 0;
+	const write = (text: string): void => {
+		if (live) return void out.write(text);
+		pending.push(text);
+		pendingChars += text.length;
+		if (pendingChars >= fileBatchChars) drain();
+	};
+	const drain = (): void => {
+		if (pending.length === 0) return;
+		out.write(pending.join(''));
+		pending = [];
+		pendingChars = 0;
+	};
 	return {
 		onOpen(source, linktype) {
+			live = source.live;
 			// tcpdump's line, on stderr (stdout is the data); tests wait for it before sending traffic.
 			if (source.live) err.write(`listening on ${source.label}, link-type ${linktypeLabel(linktype)}, snapshot length ${snapLength} bytes, filter "${source.filter ?? ''}"\n`);
 		},
 		onEvent(event) {
-			if (view === 'json') return void out.write(JSON.stringify(event) + '\n');
-			if (event.kind === 'exchange') out.write(exchangeLine(event) + '\n');
+			if (view === 'json') {
+				write(jsonLine(event));
+				if (event.kind === 'summary') drain();
+				return;
+			}
+			if (event.kind === 'exchange') write(exchangeLine(event) + '\n');
 			else if (event.kind === 'name') names.push(event);
-			else out.write(`\n${inventoryTable(names)}${inventoryLine(names)}\n${summaryText(event)}`);
+			else {
+				write(`\n${inventoryTable(names)}${inventoryLine(names)}\n${summaryText(event)}`);
+				drain();
+			}
 		},
-		finish: async () => {},
+		finish: async () => drain(),
 	};
 }
 

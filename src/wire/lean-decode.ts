@@ -176,21 +176,23 @@ function record(r: Reader, offset: number, out: WireRecord[]): number {
 	}
 	const klass = r.u16(at + 2);
 	let value: unknown;
+	// records.ts's presentation form, made here (an AAAA through ipaddr.js again cost more than its decoding).
+	let text: string;
 	switch (type) {
 		case typeA:
 			if (rdlength !== 4) return -1;
-			value = `${b[data] ?? 0}.${b[data + 1] ?? 0}.${b[data + 2] ?? 0}.${b[data + 3] ?? 0}`;
+			value = text = `${b[data] ?? 0}.${b[data + 1] ?? 0}.${b[data + 2] ?? 0}.${b[data + 3] ?? 0}`;
 			break;
 		case typeAaaa:
 			if (rdlength !== 16) return -1;
-			value = ipv6Text(b, data);
+			value = text = ipv6Text(b, data);
 			break;
 		case typeCname:
 		case typeNs:
 		case typePtr: {
 			const target = r.name(data);
 			if (target === null || r.end !== end) return -1;
-			value = target;
+			value = text = target;
 			break;
 		}
 		case typeSoa: {
@@ -200,13 +202,15 @@ function record(r: Reader, offset: number, out: WireRecord[]): number {
 			if (rname === null) return -1;
 			const fixed = r.end;
 			if (fixed + 20 !== end) return -1;
-			value = {mname, rname, serial: r.u32(fixed), refresh: r.u32(fixed + 4), retry: r.u32(fixed + 8), expire: r.u32(fixed + 12), minimum: r.u32(fixed + 16)};
+			const soa = {mname, rname, serial: r.u32(fixed), refresh: r.u32(fixed + 4), retry: r.u32(fixed + 8), expire: r.u32(fixed + 12), minimum: r.u32(fixed + 16)};
+			value = soa;
+			text = `${mname} ${rname} ${soa.serial} ${soa.refresh} ${soa.retry} ${soa.expire} ${soa.minimum}`;
 			break;
 		}
 		default:
 			return -1;
 	}
-	out.push({name, type: typeName(type), ttl: r.u32(at + 4), class: className(klass & 0x7fff), flush: (klass & 0x8000) !== 0, data: value} as WireRecord);
+	out.push({name, type: typeName(type), ttl: r.u32(at + 4), class: className(klass & 0x7fff), flush: (klass & 0x8000) !== 0, data: value, presentation: text} as WireRecord);
 	return end;
 }
 
