@@ -22,11 +22,19 @@ export interface CorrelateOptions {
 	readonly timeoutMs?: number;
 	/** A and AAAA from one socket this close together are one getaddrinfo pair (default 10 ms). */
 	readonly pairWindowMs?: number;
-	/** Pending queries held at most; the oldest is evicted (counted) beyond it (default 65536). */
+	/** Pending queries held at most; the oldest is evicted (counted) beyond it (default `defaultMaxPending`). */
 	readonly maxPending?: number;
 	/** Who owns the client socket, asked once when a query is first seen (live capture). */
 	readonly attribute?: (client: Endpoint, transport: Transport) => Attribution | null;
 }
+
+/**
+ * The pending table's default cap. Decision: 65,536 is one DNS id space, far above any real in-flight
+ * count (a busy resolver's clients keep hundreds), and bounds memory under a flood of unanswered
+ * queries (~25 MB of entries): beyond it the oldest query is dropped and counted in `evicted`.
+ * Recent finished exchanges (for duplicate and late replies) are held within the same bound.
+ */
+export const defaultMaxPending = 65536;
 
 export interface CorrelateStats {
 	queries: number;
@@ -38,6 +46,8 @@ export interface CorrelateStats {
 	duplicateResponses: number;
 	lateResponses: number;
 	evicted: number;
+	/** The most queries the pending table held at once (never above the cap). */
+	pendingPeak: number;
 	pairs: number;
 	lostHalves: number;
 }
@@ -76,7 +86,7 @@ const questionKey = (q: {name: string; type: string; class?: string} | undefined
  * move time on when the wire is quiet; `flush` ends the capture.
  */
 export class Correlator {
-	readonly stats: CorrelateStats = {queries: 0, responses: 0, answered: 0, unanswered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pairs: 0, lostHalves: 0};
+	readonly stats: CorrelateStats = {queries: 0, responses: 0, answered: 0, unanswered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pendingPeak: 0, pairs: 0, lostHalves: 0};
 	/** Pending queries by key; their deadline order is the list from #oldest to #newest (a retransmission moves to the end). */
 	readonly #pending = new Map<string, Pending>();
 	#oldest: Pending | null = null;
@@ -95,8 +105,13 @@ export class Correlator {
 	constructor(options: CorrelateOptions = {}) {
 		this.#timeoutMs = options.timeoutMs ?? 5000;
 		this.#pairs = new PairTracker(options.pairWindowMs ?? 10);
-		this.#maxPending = options.maxPending ?? 65536;
+		this.#maxPending = Math.max(1, options.maxPending ?? defaultMaxPending);
 		this.#attribute = options.attribute;
+	}
+
+	/** The pending table's cap. */
+	get maxPending(): number {
+		return this.#maxPending;
 	}
 
 	/** Queries waiting for a reply. */
@@ -186,6 +201,7 @@ export class Correlator {
 		};
 		this.#pending.set(key, pending);
 		this.#link(pending);
+		if (this.#pending.size > this.stats.pendingPeak) this.stats.pendingPeak = this.#pending.size;
 		const ids = this.#byId.get(idKey);
 		if (ids === undefined) this.#byId.set(idKey, [key]);
 		else ids.push(key);

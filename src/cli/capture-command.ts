@@ -1,5 +1,6 @@
 // `he6-dns capture`: live (libpcap) or -r FILE through the capture pipeline, shown as Ink, plain lines or NDJSON.
 import type {CaptureEvent, ExchangeEvent, NameEvent, SummaryEvent} from '../capture/events.js';
+import {defaultMaxPending} from '../capture/correlate.js';
 import {createProcAttribution} from '../capture-live/proc-attribution.js';
 import {startCapture, type CaptureResult, type CaptureRun} from '../capture-live/capture-run.js';
 import {defaultInterface} from '../capture-live/default-interface.js';
@@ -24,6 +25,7 @@ export interface CaptureFlags extends SelectionFlags {
 	readonly filter?: string;
 	readonly duration?: string;
 	readonly count?: string;
+	readonly maxPending?: string;
 	readonly json?: boolean;
 	readonly plain?: boolean;
 }
@@ -38,6 +40,7 @@ export interface CaptureSettings {
 	readonly filter: string | null;
 	readonly durationMs: number | null;
 	readonly count: number | null;
+	readonly maxPending: number;
 }
 
 function positive(flag: string, text: string | undefined, integer: boolean): number | null {
@@ -66,6 +69,7 @@ export function captureSettings(flags: CaptureFlags): CaptureSettings {
 		filter: flags.filter ?? byPort ?? (live ? defaultFilter : null),
 		durationMs: duration === null ? null : duration * 1000,
 		count: positive('--count', flags.count, true),
+		maxPending: positive('--max-pending', flags.maxPending, true) ?? defaultMaxPending,
 	};
 }
 
@@ -195,7 +199,7 @@ async function inkSink(run: () => CaptureRun | null, selection: SelectionSetting
 
 function emptySummary(pcapDrops: number): SummaryEvent {
 	const tcp = {retransmitted: 0, outOfOrder: 0, overflows: 0, incomplete: 0, evicted: 0};
-	const zero = {packets: 0, messages: 0, exchanges: 0, unanswered: 0, decodeErrors: 0, answered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pairs: 0, lostHalves: 0, skipped: 0};
+	const zero = {packets: 0, messages: 0, exchanges: 0, unanswered: 0, decodeErrors: 0, answered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, maxPending: defaultMaxPending, pendingPeak: 0, pairs: 0, lostHalves: 0, skipped: 0};
 	return {kind: 'summary', ...zero, pcapDrops, reasons: {}, tcp};
 }
 
@@ -231,6 +235,7 @@ export async function captureCommand(flags: CaptureFlags): Promise<number> {
 				onOpen: (linktype) => sink.onOpen(source, linktype),
 				durationMs: settings.durationMs,
 				count: settings.count,
+				maxPending: settings.maxPending,
 				writePath: settings.write,
 				attribute: source.live ? createProcAttribution() : undefined,
 				selection,
@@ -251,6 +256,8 @@ export async function captureCommand(flags: CaptureFlags): Promise<number> {
 		source.stop();
 		// node_pcap's live session keeps the event loop alive after close(): exit once the CLI has set
 		// the exit code and printed any error (both happen in microtasks, before this timer fires).
-		if (source.holdsEventLoop) setTimeout(() => process.exit(), 0);
+		// Not before stdout has taken every line: a pipe drains asynchronously, and exit() would cut the
+		// tail (thousands of unanswered exchanges and names are written at once at the end of a flood).
+		if (source.holdsEventLoop) setTimeout(() => process.stdout.write('', () => process.exit()), 0);
 	}
 }

@@ -148,6 +148,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 				duplicateResponses: c.duplicateResponses,
 				lateResponses: c.lateResponses,
 				evicted: c.evicted,
+				maxPending: correlator.maxPending,
+				pendingPeak: c.pendingPeak,
 				pairs: c.pairs,
 				lostHalves: c.lostHalves,
 				skipped: counts.skipped,
