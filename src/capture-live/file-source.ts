@@ -1,6 +1,6 @@
 // A capture file as a FrameSource: libpcap's offline reader (pcap, pcapng, BPF), or our own classic-pcap reader without it.
-import {closeSync, openSync, readFileSync, readSync} from 'node:fs';
-import {frameFromPcapHeader, PcapFormatError, readPcap, type PcapContents} from '../capture/pcap-file.js';
+import {closeSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs';
+import {frameFromPcapHeader, PcapFormatError, readPcap, readPcapHeader, scanPcapRecords, type PcapFileHeader} from '../capture/pcap-file.js';
 import {linktypeFromPcapName} from '../capture/link.js';
 import type {FrameHandlers, FrameSource, SourceEnd} from './frame-source.js';
 import {CaptureSetupError, pcapMissingHint, type PcapModule, type PcapSession} from './pcap-binding.js';
@@ -43,9 +43,10 @@ function describeDamage(path: string): string | null {
 }
 
 /**
- * Checks that the file opens now; reads it in run(). Decision: with libpcap present it reads the
- * file (pcapng, BPF filters, streaming); without it, classic pcap is still read by capture/pcap-file.ts,
- * so `-r` works on a machine without libpcap-dev.
+ * Checks that the file opens now; reads it in run(). Decision: classic pcap without a filter is read
+ * by capture/pcap-file.ts in big chunks (node_pcap's per-packet native callback and header copy cost
+ * more than the whole decode), so `-r` also works on a machine without libpcap-dev; libpcap reads
+ * the rest (pcapng, BPF filters).
  */
 export function openFileSource(pcap: PcapModule | null, options: FileSourceOptions): FrameSource {
 	const kind = fileMagic(options.path);
@@ -61,25 +62,74 @@ export function openFileSource(pcap: PcapModule | null, options: FileSourceOptio
 			stopped = true;
 		},
 		run(handlers: FrameHandlers): Promise<SourceEnd> {
-			if (pcap === null) return Promise.resolve(readClassic(options.path, handlers, () => stopped));
+			if (pcap === null || (kind === 'pcap' && options.filter === null)) return Promise.resolve(readClassic(options.path, handlers, () => stopped));
 			return readOffline(pcap, options, kind, handlers, () => stopped);
 		},
 	};
 }
 
+/** Bytes read per chunk: large enough that reads cost nothing next to decoding, small enough to stay flat in memory. */
+const chunkBytes = 4 << 20;
+
+/** Reads a classic pcap file chunk by chunk; a record cut by a chunk's end is carried to the next. */
 function readClassic(path: string, handlers: FrameHandlers, stopped: () => boolean): SourceEnd {
-	let contents: PcapContents;
+	let fd: number;
 	try {
-		contents = readPcap(readFileSync(path));
+		fd = openSync(path, 'r');
 	} catch (error) {
-		throw new CaptureSetupError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+		throw new CaptureSetupError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 	}
-	handlers.onOpen(contents.linktype);
-	for (const frame of contents.frames) {
-		if (stopped()) break;
-		handlers.onFrame(frame);
+	try {
+		let buffer = Buffer.allocUnsafe(chunkBytes);
+		let filled = readFull(fd, buffer, 0);
+		let header: PcapFileHeader;
+		try {
+			header = readPcapHeader(buffer.subarray(0, filled));
+		} catch (error) {
+			throw new CaptureSetupError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+		}
+		handlers.onOpen(header.linktype);
+		let start = 24;
+		// File offset of buffer[0], for the byte offset in a damage report.
+		let base = 0;
+		const onFrame = (frame: Parameters<FrameHandlers['onFrame']>[0]): void => {
+			if (!stopped()) handlers.onFrame(frame);
+		};
+		const fileSize = fstatSync(fd).size;
+		for (;;) {
+			// The end of the file is in the buffer: an incomplete record now is a cut-off one.
+			const final = filled < buffer.length || base + filled >= fileSize;
+			const scan = scanPcapRecords(buffer.subarray(0, filled), start, header, final, onFrame);
+			if (scan.error !== null) return {error: `${path}: ${scan.error} (at byte ${base + scan.offset})`};
+			if (final || stopped()) return {error: null};
+			// Move the incomplete record to the front, growing the buffer for a record larger than a chunk
+			// (a snaplen above 256 KiB allows one), but never beyond what the file still holds.
+			const rest = filled - scan.offset;
+			const needed = rest >= 16 ? 16 + caplenAt(buffer, scan.offset, header) : 16;
+			const size = needed > buffer.length ? Math.max(rest, Math.min(needed, fileSize - base - scan.offset)) : buffer.length;
+			const next = size > buffer.length ? Buffer.allocUnsafe(size) : buffer;
+			buffer.copy(next, 0, scan.offset, filled);
+			buffer = next;
+			base += scan.offset;
+			start = 0;
+			filled = rest + readFull(fd, buffer, rest);
+		}
+	} finally {
+		closeSync(fd);
 	}
-	return {error: contents.error === null ? null : `${path}: ${contents.error.detail} (at byte ${contents.error.offset})`};
+}
+
+const caplenAt = (buffer: Buffer, at: number, header: PcapFileHeader): number => (header.little ? buffer.readUInt32LE(at + 8) : buffer.readUInt32BE(at + 8));
+
+/** Fills `buffer` from `at` as far as the file goes; returns the bytes read. */
+function readFull(fd: number, buffer: Buffer, at: number): number {
+	let total = 0;
+	for (;;) {
+		const n = readSync(fd, buffer, at + total, buffer.length - at - total, null);
+		if (n === 0) return total;
+		total += n;
+		if (at + total === buffer.length) return total;
+	}
 }
 
 /**

@@ -25,11 +25,21 @@ export type Attribute = (client: Endpoint, transport: Transport, server?: Endpoi
 export function localAddressTest(): (address: string) => boolean {
 	const mine = new Set<string>(['::1']);
 	for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) mine.add(ipaddr.parse(a.address).toString());
-	return (address) => {
+	const test = (address: string): boolean => {
 		if (!ipaddr.isValid(address)) return false;
 		let parsed = ipaddr.parse(address);
 		if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
 		return (parsed.kind() === 'ipv4' && parsed.range() === 'loopback') || mine.has(parsed.toString());
+	};
+	// Asked for every new query (100k/s in a flood) about a handful of addresses: memoised, bounded.
+	const known = new Map<string, boolean>();
+	return (address) => {
+		let local = known.get(address);
+		if (local === undefined) {
+			if (known.size >= 4096) known.clear();
+			known.set(address, (local = test(address)));
+		}
+		return local;
 	};
 }
 

@@ -5,6 +5,7 @@ import {nameKey} from '../wire/name.js';
 import type {Attribution, ExchangeEvent, PairFlag} from './events.js';
 import {PairTracker, type PairHalf} from './gai-pairs.js';
 import {answerRecords, soaOf} from './records.js';
+import {TimeQueue} from './time-queue.js';
 
 /** One decoded DNS message with where and when the capture saw it. */
 export interface ObservedMessage {
@@ -21,11 +22,19 @@ export interface CorrelateOptions {
 	readonly timeoutMs?: number;
 	/** A and AAAA from one socket this close together are one getaddrinfo pair (default 10 ms). */
 	readonly pairWindowMs?: number;
-	/** Pending queries held at most; the oldest is evicted (counted) beyond it (default 65536). */
+	/** Pending queries held at most; the oldest is evicted (counted) beyond it (default `defaultMaxPending`). */
 	readonly maxPending?: number;
 	/** Who owns the client socket, asked once when a query is first seen (live capture). */
 	readonly attribute?: (client: Endpoint, transport: Transport) => Attribution | null;
 }
+
+/**
+ * The pending table's default cap. Decision: 65,536 is one DNS id space, far above any real in-flight
+ * count (a busy resolver's clients keep hundreds), and bounds memory under a flood of unanswered
+ * queries (~25 MB of entries): beyond it the oldest query is dropped and counted in `evicted`.
+ * Recent finished exchanges (for duplicate and late replies) are held within the same bound.
+ */
+export const defaultMaxPending = 65536;
 
 export interface CorrelateStats {
 	queries: number;
@@ -37,6 +46,8 @@ export interface CorrelateStats {
 	duplicateResponses: number;
 	lateResponses: number;
 	evicted: number;
+	/** The most queries the pending table held at once (never above the cap). */
+	pendingPeak: number;
 	pairs: number;
 	lostHalves: number;
 }
@@ -51,16 +62,21 @@ interface Pending extends PairHalf {
 	last: number;
 	retransmissions: number;
 	readonly attribution: Attribution | null;
+	/** Neighbours in deadline order (an intrusive list: removal from the middle costs nothing). */
+	older: Pending | null;
+	newer: Pending | null;
 }
 
 /** A finished exchange kept for the timeout's length, to recognise extra and late replies. */
 interface Recent {
+	readonly key: string;
 	readonly until: number;
 	readonly answered: boolean;
 }
 
 const noAttribution: Attribution = {pid: null, comm: null};
-const endpointKey = (e: Endpoint): string => formatEndpoint(e);
+/** Table keys only (never shown): address, scope and port, unambiguous without formatting. */
+const endpointKey = (e: Endpoint): string => `${e.address}%${e.scope ?? ''}|${e.port}`;
 const questionKey = (q: {name: string; type: string; class?: string} | undefined): string =>
 	q === undefined ? '' : `${nameKey(q.name)}|${q.type}|${q.class ?? 'IN'}`;
 
@@ -70,12 +86,16 @@ const questionKey = (q: {name: string; type: string; class?: string} | undefined
  * move time on when the wire is quiet; `flush` ends the capture.
  */
 export class Correlator {
-	readonly stats: CorrelateStats = {queries: 0, responses: 0, answered: 0, unanswered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pairs: 0, lostHalves: 0};
-	/** Pending queries in deadline order (a retransmission moves its entry to the end). */
+	readonly stats: CorrelateStats = {queries: 0, responses: 0, answered: 0, unanswered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pendingPeak: 0, pairs: 0, lostHalves: 0};
+	/** Pending queries by key; their deadline order is the list from #oldest to #newest (a retransmission moves to the end). */
 	readonly #pending = new Map<string, Pending>();
+	#oldest: Pending | null = null;
+	#newest: Pending | null = null;
 	/** (transport, client, server, id) → pending keys: replies without a question match through this. */
-	readonly #byId = new Map<string, Set<string>>();
+	readonly #byId = new Map<string, string[]>();
 	readonly #recent = new Map<string, Recent>();
+	/** #recent's entries in the order they were remembered; an entry no longer in #recent is skipped. */
+	readonly #recentOrder = new TimeQueue<Recent>();
 	readonly #pairs: PairTracker;
 	readonly #timeoutMs: number;
 	readonly #maxPending: number;
@@ -85,8 +105,13 @@ export class Correlator {
 	constructor(options: CorrelateOptions = {}) {
 		this.#timeoutMs = options.timeoutMs ?? 5000;
 		this.#pairs = new PairTracker(options.pairWindowMs ?? 10);
-		this.#maxPending = options.maxPending ?? 65536;
+		this.#maxPending = Math.max(1, options.maxPending ?? defaultMaxPending);
 		this.#attribute = options.attribute;
+	}
+
+	/** The pending table's cap. */
+	get maxPending(): number {
+		return this.#maxPending;
 	}
 
 	/** Queries waiting for a reply. */
@@ -107,13 +132,18 @@ export class Correlator {
 		const out: ExchangeEvent[] = [];
 		if (time <= this.#now) return out;
 		this.#now = time;
-		for (const [key, pending] of this.#pending) {
+		for (let pending = this.#oldest; pending !== null; pending = this.#oldest) {
 			if (time - pending.last <= this.#timeoutMs) break;
-			this.#finishUnanswered(key, pending, 'timeout', out);
+			this.#finishUnanswered(pending.key, pending, 'timeout', out);
 		}
-		for (const [key, recent] of this.#recent) {
+		for (let recent = this.#recentOrder.peek(); recent !== undefined; recent = this.#recentOrder.peek()) {
+			if (this.#recent.get(recent.key) !== recent) {
+				this.#recentOrder.shift();
+				continue;
+			}
 			if (recent.until >= time) break;
-			this.#recent.delete(key);
+			this.#recent.delete(recent.key);
+			this.#recentOrder.shift();
 		}
 		this.#pairs.sweep(time);
 		return out;
@@ -122,8 +152,9 @@ export class Correlator {
 	/** The end of the capture: every query still waiting is reported unanswered. */
 	flush(): ExchangeEvent[] {
 		const out: ExchangeEvent[] = [];
-		for (const [key, pending] of this.#pending) this.#finishUnanswered(key, pending, 'end-of-capture', out);
+		for (let pending = this.#oldest; pending !== null; pending = this.#oldest) this.#finishUnanswered(pending.key, pending, 'end-of-capture', out);
 		this.#recent.clear();
+		this.#recentOrder.clear();
 		this.#pairs.clear();
 		return out;
 	}
@@ -143,8 +174,8 @@ export class Correlator {
 			existing.retransmissions++;
 			existing.last = observed.time;
 			this.stats.retransmissions++;
-			this.#pending.delete(key);
-			this.#pending.set(key, existing);
+			this.#unlink(existing);
+			this.#link(existing);
 			return;
 		}
 		if (this.#pending.size >= this.#maxPending) this.#evictOldest();
@@ -165,11 +196,15 @@ export class Correlator {
 			attribution: this.#attribute?.(client, observed.transport) ?? null,
 			pair: null,
 			answered: null,
+			older: null,
+			newer: null,
 		};
 		this.#pending.set(key, pending);
-		let ids = this.#byId.get(idKey);
-		if (ids === undefined) this.#byId.set(idKey, (ids = new Set()));
-		ids.add(key);
+		this.#link(pending);
+		if (this.#pending.size > this.stats.pendingPeak) this.stats.pendingPeak = this.#pending.size;
+		const ids = this.#byId.get(idKey);
+		if (ids === undefined) this.#byId.set(idKey, [key]);
+		else ids.push(key);
 		this.#pairs.track(pending);
 		this.stats.pairs = this.#pairs.pairs;
 	}
@@ -185,7 +220,7 @@ export class Correlator {
 		if (question === undefined) {
 			// A reply without a question (some FORMERR/SERVFAIL) matches on the id when it is unambiguous.
 			const ids = this.#byId.get(idKey);
-			if (ids !== undefined && ids.size === 1) key = [...ids][0] ?? key;
+			if (ids !== undefined && ids.length === 1) key = ids[0] ?? key;
 		}
 		const pending = this.#pending.get(key);
 		if (pending === undefined) {
@@ -196,7 +231,7 @@ export class Correlator {
 			return;
 		}
 		this.#remove(pending);
-		this.#remember(key, {until: observed.time + this.#timeoutMs, answered: true});
+		this.#remember({key, until: observed.time + this.#timeoutMs, answered: true});
 		this.stats.answered++;
 		out.push({
 			...this.#base(pending, 'answered'),
@@ -211,7 +246,7 @@ export class Correlator {
 
 	#finishUnanswered(key: string, pending: Pending, endedBy: 'timeout' | 'end-of-capture', out: ExchangeEvent[]): void {
 		this.#remove(pending);
-		this.#remember(key, {until: this.#now + this.#timeoutMs, answered: false});
+		this.#remember({key, until: this.#now + this.#timeoutMs, answered: false});
 		this.stats.unanswered++;
 		out.push({...this.#base(pending, 'unanswered'), endedBy, pairFlag: this.#settle(pending, false)});
 	}
@@ -275,25 +310,49 @@ export class Correlator {
 
 	#remove(pending: Pending): void {
 		this.#pending.delete(pending.key);
+		this.#unlink(pending);
 		const ids = this.#byId.get(pending.idKey);
-		ids?.delete(pending.key);
-		if (ids?.size === 0) this.#byId.delete(pending.idKey);
+		if (ids === undefined) return;
+		const at = ids.indexOf(pending.key);
+		if (at >= 0) ids.splice(at, 1);
+		if (ids.length === 0) this.#byId.delete(pending.idKey);
+	}
+
+	/** Appends to the deadline list (newest). */
+	#link(pending: Pending): void {
+		pending.older = this.#newest;
+		pending.newer = null;
+		if (this.#newest === null) this.#oldest = pending;
+		else this.#newest.newer = pending;
+		this.#newest = pending;
+	}
+
+	#unlink(pending: Pending): void {
+		if (pending.older === null) this.#oldest = pending.newer;
+		else pending.older.newer = pending.newer;
+		if (pending.newer === null) this.#newest = pending.older;
+		else pending.newer.older = pending.older;
+		pending.older = pending.newer = null;
 	}
 
 	/** Keeps a finished exchange for the timeout's length, within the same bound as the pending table. */
-	#remember(key: string, recent: Recent): void {
-		this.#recent.delete(key);
+	#remember(recent: Recent): void {
+		this.#recent.delete(recent.key);
 		if (this.#recent.size >= this.#maxPending) {
-			const oldest = this.#recent.keys().next();
-			if (oldest.done !== true) this.#recent.delete(oldest.value);
+			for (let oldest = this.#recentOrder.shift(); oldest !== undefined; oldest = this.#recentOrder.shift()) {
+				if (this.#recent.get(oldest.key) !== oldest) continue;
+				this.#recent.delete(oldest.key);
+				break;
+			}
 		}
-		this.#recent.set(key, recent);
+		this.#recent.set(recent.key, recent);
+		this.#recentOrder.push(recent);
 	}
 
 	#evictOldest(): void {
-		const oldest = this.#pending.values().next();
-		if (oldest.done === true) return;
-		this.#remove(oldest.value);
+		const oldest = this.#oldest;
+		if (oldest === null) return;
+		this.#remove(oldest);
 		this.stats.evicted++;
 	}
 }

@@ -104,6 +104,9 @@ export interface SummaryEvent {
 	readonly lateResponses: number;
 	/** Pending queries dropped at the table's cap, never reported. */
 	readonly evicted: number;
+	/** The pending table's cap in force (`--max-pending`) and the most it held at once. */
+	readonly maxPending: number;
+	readonly pendingPeak: number;
 	/** getaddrinfo A+AAAA pairs recognised, and those flagged `A lost` / `AAAA lost`. */
 	readonly pairs: number;
 	readonly lostHalves: number;

@@ -1,5 +1,6 @@
 // getaddrinfo A+AAAA pairs: the two queries glibc sends back to back from one socket, and which half got lost.
 import type {PairFlag} from './events.js';
+import {TimeQueue} from './time-queue.js';
 
 /** What pairing reads of a query; the correlator's pending entries carry these fields. */
 export interface PairHalf {
@@ -32,6 +33,8 @@ export class PairTracker {
 	lostHalves = 0;
 	/** socketKey → the latest A/AAAA query there, in time order (so the sweep stops at the first fresh one). */
 	readonly #last = new Map<string, PairHalf>();
+	/** #last's entries in the order they were set; one no longer in #last is skipped. */
+	readonly #order = new TimeQueue<PairHalf>();
 	readonly #windowMs: number;
 
 	constructor(windowMs: number) {
@@ -50,20 +53,24 @@ export class PairTracker {
 			query.pair = pair;
 			this.pairs++;
 		}
-		this.#last.delete(query.socketKey);
 		this.#last.set(query.socketKey, query);
+		this.#order.push(query);
 	}
 
 	/** Forgets queries too old to be a first half at time `now`. */
 	sweep(now: number): void {
-		for (const [key, query] of this.#last) {
-			if (now - query.first <= this.#windowMs) break;
-			this.#last.delete(key);
+		for (let query = this.#order.peek(); query !== undefined; query = this.#order.peek()) {
+			if (this.#last.get(query.socketKey) === query) {
+				if (now - query.first <= this.#windowMs) break;
+				this.#last.delete(query.socketKey);
+			}
+			this.#order.shift();
 		}
 	}
 
 	clear(): void {
 		this.#last.clear();
+		this.#order.clear();
 	}
 
 	/** Records how `half` ended; once both have, and exactly one got no reply, names the lost one. */

@@ -128,12 +128,16 @@ export class PcapFormatError extends Error {
 	override readonly name = 'PcapFormatError';
 }
 
-/**
- * Reads a classic pcap file of either byte order and either timestamp resolution. A file cut short
- * keeps the frames before the cut and reports the cut (a capture killed mid-write ends that way).
- * Throws PcapFormatError only when there is no pcap global header at all.
- */
-export function readPcap(bytes: Uint8Array): PcapContents {
+/** The global header's facts a record scan needs. */
+export interface PcapFileHeader {
+	readonly little: boolean;
+	readonly nanos: boolean;
+	readonly snaplen: number;
+	readonly linktype: number;
+}
+
+/** Reads the 24-byte global header; throws PcapFormatError when it is not classic pcap. */
+export function readPcapHeader(bytes: Uint8Array): PcapFileHeader {
 	if (bytes.length < 24) throw new PcapFormatError(`${bytes.length} bytes: too short for a pcap file header (24 bytes)`);
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const raw = view.getUint32(0, true);
@@ -143,24 +147,52 @@ export function readPcap(bytes: Uint8Array): PcapContents {
 		if (raw === pcapngMagic) throw new PcapFormatError('this is a pcapng file; only classic pcap is read without libpcap');
 		throw new PcapFormatError(`not a pcap file (magic 0x${raw.toString(16).padStart(8, '0')})`);
 	}
-	const nanos = magic === magicNanos;
-	const snaplen = view.getUint32(16, little);
 	// The upper bits hold the FCS length (pcap-savefile(5)); the link type is the low 16 bits.
-	const linktype = view.getUint32(20, little) & 0xffff;
-	const frames: Frame[] = [];
-	let offset = 24;
-	const done = (error: PcapContents['error']): PcapContents => ({linktype, snaplen, nanos, frames, error});
-	while (offset < bytes.length) {
-		if (offset + 16 > bytes.length) return done({offset, detail: `record header cut off after ${bytes.length - offset} of 16 bytes`});
-		const seconds = view.getUint32(offset, little);
-		const fraction = view.getUint32(offset + 4, little);
-		const caplen = view.getUint32(offset + 8, little);
-		const originalLength = view.getUint32(offset + 12, little);
-		if (caplen > Math.max(snaplen, defaultSnaplen)) return done({offset, detail: `record of ${caplen} bytes exceeds the snapshot length ${snaplen}: the file is corrupt`});
-		if (fraction >= (nanos ? 1e9 : 1e6)) return done({offset, detail: `timestamp fraction ${fraction} out of range: the file is corrupt`});
-		if (offset + 16 + caplen > bytes.length) return done({offset, detail: `record data cut off after ${bytes.length - offset - 16} of ${caplen} bytes`});
-		frames.push({seconds, nanos: nanos ? fraction : fraction * 1000, linktype, data: bytes.subarray(offset + 16, offset + 16 + caplen), originalLength});
-		offset += 16 + caplen;
+	return {little, nanos: magic === magicNanos, snaplen: view.getUint32(16, little), linktype: view.getUint32(20, little) & 0xffff};
+}
+
+/** Where a record scan stopped: `offset` is the first byte not consumed; `error` says why it cannot go on. */
+export interface PcapScan {
+	readonly offset: number;
+	readonly error: string | null;
+}
+
+/**
+ * Hands every complete record in `bytes` from `offset` on to `onFrame` (data is a view of `bytes`).
+ * Stops at the first incomplete record (error null: more bytes may follow; `final` makes it an
+ * error) or at a corrupt one. Decision: one scanner for the whole-file reader and the chunked file
+ * source, so both report damage in the same words at the same byte offsets (`base` + offset).
+ */
+export function scanPcapRecords(bytes: Uint8Array, offset: number, header: PcapFileHeader, final: boolean, onFrame: (frame: Frame) => void): PcapScan {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const {little, nanos, snaplen, linktype} = header;
+	const maxCaplen = Math.max(snaplen, defaultSnaplen);
+	const fractionLimit = nanos ? 1e9 : 1e6;
+	const fractionScale = nanos ? 1 : 1000;
+	const length = bytes.length;
+	let at = offset;
+	while (at < length) {
+		if (at + 16 > length) return {offset: at, error: final ? `record header cut off after ${length - at} of 16 bytes` : null};
+		const seconds = view.getUint32(at, little);
+		const fraction = view.getUint32(at + 4, little);
+		const caplen = view.getUint32(at + 8, little);
+		if (caplen > maxCaplen) return {offset: at, error: `record of ${caplen} bytes exceeds the snapshot length ${snaplen}: the file is corrupt`};
+		if (fraction >= fractionLimit) return {offset: at, error: `timestamp fraction ${fraction} out of range: the file is corrupt`};
+		if (at + 16 + caplen > length) return {offset: at, error: final ? `record data cut off after ${length - at - 16} of ${caplen} bytes` : null};
+		onFrame({seconds, nanos: fraction * fractionScale, linktype, data: bytes.subarray(at + 16, at + 16 + caplen), originalLength: view.getUint32(at + 12, little)});
+		at += 16 + caplen;
 	}
-	return done(null);
+	return {offset: at, error: null};
+}
+
+/**
+ * Reads a classic pcap file of either byte order and either timestamp resolution. A file cut short
+ * keeps the frames before the cut and reports the cut (a capture killed mid-write ends that way).
+ * Throws PcapFormatError only when there is no pcap global header at all.
+ */
+export function readPcap(bytes: Uint8Array): PcapContents {
+	const header = readPcapHeader(bytes);
+	const frames: Frame[] = [];
+	const scan = scanPcapRecords(bytes, 24, header, true, (frame) => frames.push(frame));
+	return {linktype: header.linktype, snaplen: header.snaplen, nanos: header.nanos, frames, error: scan.error === null ? null : {offset: scan.offset, detail: scan.error}};
 }

@@ -40,6 +40,7 @@ const canonical = (address: string): string => (ipaddr.isValid(address) ? ipaddr
  * already dig-escaped by wire/name.ts; free text (TXT, CAA, HINFO) is quoted and escaped here.
  */
 export function rdataText(rr: WireRecord): string {
+	if (rr.presentation !== undefined) return rr.presentation;
 	const d = rr.data;
 	if (rr.type === 'AAAA' && typeof d === 'string') return canonical(d);
 	if (typeof d === 'string') return d;

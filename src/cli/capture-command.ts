@@ -1,5 +1,6 @@
 // `he6-dns capture`: live (libpcap) or -r FILE through the capture pipeline, shown as Ink, plain lines or NDJSON.
 import type {CaptureEvent, ExchangeEvent, NameEvent, SummaryEvent} from '../capture/events.js';
+import {defaultMaxPending} from '../capture/correlate.js';
 import {createProcAttribution} from '../capture-live/proc-attribution.js';
 import {startCapture, type CaptureResult, type CaptureRun} from '../capture-live/capture-run.js';
 import {defaultInterface} from '../capture-live/default-interface.js';
@@ -9,6 +10,7 @@ import {openLiveSource} from '../capture-live/live-source.js';
 import {CaptureSetupError, loadPcap, type PcapModule} from '../capture-live/pcap-binding.js';
 import type {SelectionSettings} from '../core/selection.js';
 import {exchangeLine, inventoryLine, inventoryTable, summaryText} from '../report/capture-text.js';
+import {jsonLine} from '../report/json.js';
 import {loadConfig} from './config.js';
 import {UsageError} from './errors.js';
 import {exitCode} from './exit-codes.js';
@@ -23,6 +25,7 @@ export interface CaptureFlags extends SelectionFlags {
 	readonly filter?: string;
 	readonly duration?: string;
 	readonly count?: string;
+	readonly maxPending?: string;
 	readonly json?: boolean;
 	readonly plain?: boolean;
 }
@@ -37,6 +40,7 @@ export interface CaptureSettings {
 	readonly filter: string | null;
 	readonly durationMs: number | null;
 	readonly count: number | null;
+	readonly maxPending: number;
 }
 
 function positive(flag: string, text: string | undefined, integer: boolean): number | null {
@@ -65,6 +69,7 @@ export function captureSettings(flags: CaptureFlags): CaptureSettings {
 		filter: flags.filter ?? byPort ?? (live ? defaultFilter : null),
 		durationMs: duration === null ? null : duration * 1000,
 		count: positive('--count', flags.count, true),
+		maxPending: positive('--max-pending', flags.maxPending, true) ?? defaultMaxPending,
 	};
 }
 
@@ -91,20 +96,48 @@ interface CaptureSink {
 	readonly finish: (result: CaptureResult | null) => Promise<void>;
 }
 
+/** Characters of NDJSON gathered before one write, when reading a file. */
+const fileBatchChars = 1 << 20;
+
 function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: NodeJS.WritableStream): CaptureSink {
 	const names: NameEvent[] = [];
+	// Decision: live, every line is written as it comes (1–8 ms from reply to line); from a file, lines
+	// are gathered into ~1 MiB writes (a write per line cost more than decoding the packet).
+	let live = true;
+	let pending: string[] = [];
+	let pendingChars = 0;
+	const write = (text: string): void => {
+		if (live) return void out.write(text);
+		pending.push(text);
+		pendingChars += text.length;
+		if (pendingChars >= fileBatchChars) drain();
+	};
+	const drain = (): void => {
+		if (pending.length === 0) return;
+		out.write(pending.join(''));
+		pending = [];
+		pendingChars = 0;
+	};
 	return {
 		onOpen(source, linktype) {
+			live = source.live;
 			// tcpdump's line, on stderr (stdout is the data); tests wait for it before sending traffic.
 			if (source.live) err.write(`listening on ${source.label}, link-type ${linktypeLabel(linktype)}, snapshot length ${snapLength} bytes, filter "${source.filter ?? ''}"\n`);
 		},
 		onEvent(event) {
-			if (view === 'json') return void out.write(JSON.stringify(event) + '\n');
-			if (event.kind === 'exchange') out.write(exchangeLine(event) + '\n');
+			if (view === 'json') {
+				write(jsonLine(event));
+				if (event.kind === 'summary') drain();
+				return;
+			}
+			if (event.kind === 'exchange') write(exchangeLine(event) + '\n');
 			else if (event.kind === 'name') names.push(event);
-			else out.write(`\n${inventoryTable(names)}${inventoryLine(names)}\n${summaryText(event)}`);
+			else {
+				write(`\n${inventoryTable(names)}${inventoryLine(names)}\n${summaryText(event)}`);
+				drain();
+			}
 		},
-		finish: async () => {},
+		finish: async () => drain(),
 	};
 }
 
@@ -166,7 +199,7 @@ async function inkSink(run: () => CaptureRun | null, selection: SelectionSetting
 
 function emptySummary(pcapDrops: number): SummaryEvent {
 	const tcp = {retransmitted: 0, outOfOrder: 0, overflows: 0, incomplete: 0, evicted: 0};
-	const zero = {packets: 0, messages: 0, exchanges: 0, unanswered: 0, decodeErrors: 0, answered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pairs: 0, lostHalves: 0, skipped: 0};
+	const zero = {packets: 0, messages: 0, exchanges: 0, unanswered: 0, decodeErrors: 0, answered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, maxPending: defaultMaxPending, pendingPeak: 0, pairs: 0, lostHalves: 0, skipped: 0};
 	return {kind: 'summary', ...zero, pcapDrops, reasons: {}, tcp};
 }
 
@@ -202,6 +235,7 @@ export async function captureCommand(flags: CaptureFlags): Promise<number> {
 				onOpen: (linktype) => sink.onOpen(source, linktype),
 				durationMs: settings.durationMs,
 				count: settings.count,
+				maxPending: settings.maxPending,
 				writePath: settings.write,
 				attribute: source.live ? createProcAttribution() : undefined,
 				selection,
@@ -222,6 +256,8 @@ export async function captureCommand(flags: CaptureFlags): Promise<number> {
 		source.stop();
 		// node_pcap's live session keeps the event loop alive after close(): exit once the CLI has set
 		// the exit code and printed any error (both happen in microtasks, before this timer fires).
-		if (source.holdsEventLoop) setTimeout(() => process.exit(), 0);
+		// Not before stdout has taken every line: a pipe drains asynchronously, and exit() would cut the
+		// tail (thousands of unanswered exchanges and names are written at once at the end of a flood).
+		if (source.holdsEventLoop) setTimeout(() => process.stdout.write('', () => process.exit()), 0);
 	}
 }

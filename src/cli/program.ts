@@ -101,6 +101,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 		.option('--filter <bpf>', 'a BPF filter instead (pcap-filter(7); default "udp port 53 or tcp port 53")')
 		.option('--duration <seconds>', 'stop after this long (in a file: of packet time)')
 		.option('--count <n>', 'stop after N exchanges (answered, unanswered or unsolicited)')
+		.option('--max-pending <n>', 'queries awaiting a reply held at most; beyond it the oldest is dropped and counted as evicted (default 65536)')
 		.option('--json', 'NDJSON: exchange events, then one name event per name and a summary (a stable contract)')
 		.option('--plain', 'plain lines even on a terminal')
 		.option('--stack <stack>', "address selection for the verdicts: glibc, musl, go or rfc6724 (default: this host's C library)")

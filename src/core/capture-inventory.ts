@@ -4,6 +4,8 @@ import {discoverPrefixes, ipv4onlyName, wellKnownPrefix, type Nat64Prefix} from 
 import type {ChainLink, Family, FamilyOutcome, SoaRecord, Status} from '../resolve/types.js';
 import {describeRule} from '../select/rfc6724.js';
 import {selectAddresses, type Selection, type SelectionSettings} from './selection.js';
+import type {SourceProvider} from '../host/sources.js';
+import type {SourceInfo} from '../select/types.js';
 import {judge} from './verdict.js';
 import {nameKey} from '../wire/name.js';
 import type {Attribution, ExchangeEvent, NameEvent, ObservedFamily} from '../capture/events.js';
@@ -86,9 +88,11 @@ export class Inventory {
 	/** One `name` record per name, in first-seen order, judged with `options`. */
 	async records(options: InventoryOptions): Promise<NameEvent[]> {
 		const nat64 = this.#nat64(options.nat64 ?? []);
-		const out: NameEvent[] = [];
-		for (const state of this.#names.values()) out.push(await this.#record(state, nat64, options));
-		return out;
+		// One probe per destination for the whole inventory (CDN addresses recur across names).
+		const settings = options.selection === null ? null : {...options.selection, sources: memoSources(options.selection.sources)};
+		// All names are started before any source is asked for, so the asks coalesce into one batch.
+		const records = [...this.#names.values()].map((state) => this.#record(state, nat64, settings, options.noAaaa ?? false));
+		return Promise.all(records);
 	}
 
 	/** NAT64 prefixes: the Well-Known one, the given ones, and RFC 7050 discovery from observed ipv4only.arpa AAAA answers. */
@@ -100,7 +104,8 @@ export class Inventory {
 		return [...all.values()];
 	}
 
-	async #record(state: NameState, nat64: readonly Nat64Prefix[], options: InventoryOptions): Promise<NameEvent> {
+	/** Synchronous unless address selection has to ask for sources (a promise only then: 100k names, no 100k awaits). */
+	#record(state: NameState, nat64: readonly Nat64Prefix[], settings: SelectionSettings | null, noAaaa: boolean): NameEvent | Promise<NameEvent> {
 		const a = this.#judgeFamily(state, 'A');
 		const aaaa = this.#judgeFamily(state, 'AAAA');
 		const chain = aaaa.outcome !== null && aaaa.outcome.chain.length > 0 ? aaaa.outcome.chain : (a.outcome?.chain ?? []);
@@ -110,12 +115,17 @@ export class Inventory {
 			const why = a.outcome === null ? `A: ${a.why}` : aaaa.outcome === null ? `AAAA: ${aaaa.why}` : '';
 			return {...base, ...families, verdict: null, reason: `not judged: ${why}`, chosen: null};
 		}
-		let selection: Selection | null = null;
-		if (options.selection !== null && (a.outcome.addresses.length > 0 || aaaa.outcome.addresses.length > 0)) {
-			selection = await selectAddresses(a.outcome, aaaa.outcome, aaaa.outcome.addresses.length > 0 ? nat64 : [], options.selection);
-		}
-		const verdict = judge(a.outcome, aaaa.outcome, {selection, noAaaa: options.noAaaa ?? false, describeRule});
-		return {...base, ...families, ...verdict, chosen: selection?.chosen ?? null};
+		const finish = (selection: Selection | null, chosen: string | null): NameEvent => {
+			const verdict = judge(a.outcome, aaaa.outcome, {selection, noAaaa, describeRule});
+			return {...base, ...families, ...verdict, chosen};
+		};
+		if (settings === null || (a.outcome.addresses.length === 0 && aaaa.outcome.addresses.length === 0)) return finish(null, null);
+		// Decision: without AAAA addresses the verdict never reads the selection, and a single destination
+		// sorts to itself whatever its source, so no source is asked for: exact, and it spares a kernel
+		// probe per name (100k names of one A each cost seconds of connect() calls).
+		const only = a.outcome.addresses[0]?.address;
+		if (aaaa.outcome.addresses.length === 0 && a.outcome.addresses.every((r) => r.address === only)) return finish(null, only ?? null);
+		return selectAddresses(a.outcome, aaaa.outcome, aaaa.outcome.addresses.length > 0 ? nat64 : [], settings).then((selection) => finish(selection, selection.chosen));
 	}
 
 	/**
@@ -153,6 +163,32 @@ export class Inventory {
 			tail = walk.tail;
 		}
 	}
+}
+
+/**
+ * A source provider that asks each destination once, and asks every destination wanted in the same
+ * tick in one call (so a kernel provider probes them on a few reused sockets, not one socket each).
+ */
+function memoSources(sources: SourceProvider): SourceProvider {
+	const known = new Map<string, Promise<SourceInfo | null>>();
+	let queued: string[] = [];
+	let batch: Promise<Map<string, SourceInfo | null>> | null = null;
+	const ask = (destination: string): Promise<SourceInfo | null> => {
+		batch ??= Promise.resolve().then(() => {
+			const list = queued;
+			queued = [];
+			batch = null;
+			return sources(list);
+		});
+		queued.push(destination);
+		return batch.then((m) => m.get(destination) ?? null);
+	};
+	return async (destinations) => {
+		for (const d of destinations) if (!known.has(d)) known.set(d, ask(d));
+		const out = new Map<string, SourceInfo | null>();
+		for (const d of destinations) out.set(d, (await known.get(d)) ?? null);
+		return out;
+	};
 }
 
 function outcome(family: Family, qname: string, status: Status, chain: readonly ChainLink[], f: FamilyState, extra: Partial<FamilyOutcome> = {}): FamilyOutcome {

@@ -1,6 +1,7 @@
 // Frames in, capture events out: the one path shared by live capture and `-r` replay.
 import type {Endpoint} from '../transport/endpoint.js';
 import {decodeMessage} from '../wire/codec.js';
+import {decodeMessageLean} from '../wire/lean-decode.js';
 import type {SelectionSettings} from './selection.js';
 import type {Nat64Prefix} from '../resolve/dns64.js';
 import {Correlator, type CorrelateOptions} from '../capture/correlate.js';
@@ -24,6 +25,11 @@ export interface PipelineOptions extends CorrelateOptions {
 	readonly selection?: SelectionSettings | null;
 	readonly noAaaa?: boolean;
 	readonly nat64?: readonly Nat64Prefix[];
+	/**
+	 * 'lean' (default): common messages read without dns-packet (wire/lean-decode.ts); 'general': every
+	 * message through decodeMessage. Same events either way; the differential tests compare the two.
+	 */
+	readonly decoder?: 'lean' | 'general';
 }
 
 export interface PipelineStats {
@@ -64,6 +70,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 	const reasons: Record<string, number> = {};
 	const counts = {packets: 0, messages: 0, decodeErrors: 0, skipped: 0, exchanges: 0};
 	let lastSweep = -Infinity;
+	const decode = options.decoder === 'general' ? decodeMessage : decodeMessageLean;
 
 	const emit = (events: readonly ExchangeEvent[]): void => {
 		for (const event of events) {
@@ -78,7 +85,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 		else counts.decodeErrors++;
 	};
 	const message = (bytes: Uint8Array, time: number, source: Endpoint, destination: Endpoint, transport: Segment['transport']): void => {
-		const decoded = decodeMessage(bytes);
+		const decoded = decode(bytes);
 		if (!decoded.ok) return count(`dns-${decoded.error.kind}`);
 		counts.messages++;
 		emit(correlator.push({time, source, destination, transport, message: decoded.value}));
@@ -141,6 +148,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 				duplicateResponses: c.duplicateResponses,
 				lateResponses: c.lateResponses,
 				evicted: c.evicted,
+				maxPending: correlator.maxPending,
+				pendingPeak: c.pendingPeak,
 				pairs: c.pairs,
 				lostHalves: c.lostHalves,
 				skipped: counts.skipped,

@@ -82,7 +82,15 @@ export function findLocal(facts: HostFacts, source: string): LocalAddress | unde
 	return facts.addresses.find((a) => canonical(a.address) === key);
 }
 
+/** Memoised (a capture's inventory looks the same few sources up for every name); bounded by starting over. */
+const canonicalForms = new Map<string, string>();
+
 function canonical(address: string): string {
+	let form = canonicalForms.get(address);
+	if (form !== undefined) return form;
 	const bare = address.split('%')[0] ?? address;
-	return ipaddr.isValid(bare) ? ipaddr.process(bare).toNormalizedString() : bare;
+	form = ipaddr.isValid(bare) ? ipaddr.process(bare).toNormalizedString() : bare;
+	if (canonicalForms.size >= 4096) canonicalForms.clear();
+	canonicalForms.set(address, form);
+	return form;
 }

@@ -29,9 +29,78 @@ export function probeSource(destination: string): Promise<string | null> {
 	});
 }
 
-/** Probes every destination once (duplicates share a probe). */
+/** Sockets per family when many destinations are probed at once (a capture's inventory: 100k names). */
+const probeLanes = 4;
+
+/**
+ * Probes destinations in order on one socket: connect, read the local address, disconnect, next.
+ * Linux resets an autobound socket's local address on disconnect (AF_UNSPEC connect), so each
+ * connect chooses Source(D) afresh, as a new socket would — without a socket per destination.
+ */
+function probeLane(family: 4 | 6, destinations: readonly string[], out: Map<string, string | null>): Promise<void> {
+	return new Promise((resolve) => {
+		let socket: dgram.Socket | null = null;
+		let i = 0;
+		const fresh = (): dgram.Socket => {
+			const s = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+			// A failed connect leaves its 'connect' listener behind: that socket is dropped and replaced.
+			s.on('error', () => {
+				if (socket !== s) return;
+				out.set(destinations[i] ?? '', null);
+				s.close();
+				socket = null;
+				i++;
+				next();
+			});
+			return s;
+		};
+		const next = (): void => {
+			if (i >= destinations.length) {
+				socket?.close();
+				return resolve();
+			}
+			const destination = destinations[i] ?? '';
+			const s = (socket ??= fresh());
+			s.connect(probePort, destination, () => {
+				if (socket !== s) return;
+				let local: string | null = null;
+				try {
+					local = s.address().address;
+				} catch {
+					local = null;
+				}
+				// An unspecified local address means the kernel found no source (e.g. fe80:: without a zone).
+				out.set(destination, local === '::' || local === '0.0.0.0' ? null : local);
+				s.disconnect();
+				i++;
+				next();
+			});
+		};
+		next();
+	});
+}
+
+/** Probes every destination once (duplicates share a probe); many at once share a few sockets. */
 export async function probeSources(destinations: readonly string[]): Promise<Map<string, string | null>> {
 	const unique = [...new Set(destinations)];
-	const sources = await Promise.all(unique.map((d) => probeSource(d)));
-	return new Map(unique.map((d, i) => [d, sources[i] ?? null]));
+	if (unique.length <= probeLanes) {
+		const sources = await Promise.all(unique.map((d) => probeSource(d)));
+		return new Map(unique.map((d, i) => [d, sources[i] ?? null]));
+	}
+	const out = new Map<string, string | null>();
+	const byFamily = {4: [] as string[], 6: [] as string[]};
+	for (const d of unique) {
+		const family = isIP(d.split('%')[0] ?? d);
+		if (family === 4 || family === 6) byFamily[family].push(d);
+		else out.set(d, null);
+	}
+	const work: Promise<void>[] = [];
+	for (const family of [4, 6] as const) {
+		const list = byFamily[family];
+		const lanes = Math.min(probeLanes, list.length);
+		for (let lane = 0; lane < lanes; lane++) work.push(probeLane(family, list.filter((_, k) => k % lanes === lane), out));
+	}
+	await Promise.all(work);
+	// In the caller's order, as the single-probe path gives it.
+	return new Map(unique.map((d) => [d, out.get(d) ?? null]));
 }

@@ -112,6 +112,9 @@ export function summaryText(s: SummaryEvent): string {
 	return (
 		`${plural(s.packets, 'packet')}, ${plural(s.messages, 'DNS message')}, ${plural(s.exchanges, 'exchange')} ` +
 		`(${s.answered} answered, ${s.unanswered} unanswered, ${s.unsolicited} unsolicited, ${plural(s.retransmissions, 'retransmission')}), ` +
-		`${plural(s.pairs, 'getaddrinfo pair')} (${s.lostHalves} with a lost half), ${plural(s.decodeErrors, 'decode error')}, ${s.pcapDrops} dropped by libpcap\n`
+		`${plural(s.pairs, 'getaddrinfo pair')} (${s.lostHalves} with a lost half), ${plural(s.decodeErrors, 'decode error')}, ${s.pcapDrops} dropped by libpcap` +
+		// Only when it happened: a flood filled the pending table and its oldest queries were dropped unreported.
+		(s.evicted > 0 ? `, ${s.evicted} ${s.evicted === 1 ? 'query' : 'queries'} evicted at the pending cap (${s.maxPending})` : '') +
+		'\n'
 	);
 }

@@ -54,6 +54,8 @@ export interface WireRecord {
 	readonly class?: string;
 	readonly ttl: number;
 	readonly data: unknown;
+	/** The RDATA already in presentation form, when the decoder made it (wire/lean-decode.ts); read as is. */
+	readonly presentation?: string;
 }
 
 /** A decoded DNS message: the fields he6-dns reads, typed here rather than through @types/dns-packet. */

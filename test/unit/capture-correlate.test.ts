@@ -1,6 +1,6 @@
 // Pairing rules: the 5-tuple+id+question key, timeouts by packet time, retransmissions, unsolicited, getaddrinfo pairs.
 import {describe, expect, it} from 'vitest';
-import {correlate, Correlator, type ObservedMessage} from '../../src/capture/correlate.js';
+import {correlate, Correlator, defaultMaxPending, type ObservedMessage} from '../../src/capture/correlate.js';
 import type {ExchangeEvent} from '../../src/capture/events.js';
 import type {Endpoint, Transport} from '../../src/transport/endpoint.js';
 import {decodeMessage} from '../../src/wire/codec.js';
@@ -131,7 +131,10 @@ describe('Correlator', () => {
 		c.push(ask(T0 + 2, 3, 'c.example', 'A'));
 		expect(c.pending).toBe(2);
 		expect(c.stats.evicted).toBe(1);
+		expect(c.stats.pendingPeak).toBe(2);
+		expect(c.maxPending).toBe(2);
 		expect(c.flush().map((e) => e.qname)).toEqual(['b.example', 'c.example']);
+		expect(new Correlator().maxPending).toBe(defaultMaxPending);
 	});
 
 	it('asks for the process once, when the query is first seen', () => {

@@ -43,7 +43,9 @@ describe('the default-route interface', () => {
 
 describe('capture flags', () => {
 	it('filters port 53 live, nothing on a file unless --port or --filter', () => {
-		expect(captureSettings({})).toMatchObject({iface: null, read: null, filter: 'udp port 53 or tcp port 53', durationMs: null, count: null});
+		expect(captureSettings({})).toMatchObject({iface: null, read: null, filter: 'udp port 53 or tcp port 53', durationMs: null, count: null, maxPending: 65536});
+		expect(captureSettings({maxPending: '1000'})).toMatchObject({maxPending: 1000});
+		expect(() => captureSettings({maxPending: '0'})).toThrow(/--max-pending takes a positive whole number/);
 		expect(captureSettings({interface: 'any', port: '5353', duration: '1.5', count: '3'})).toMatchObject({iface: 'any', filter: 'udp port 5353 or tcp port 5353', durationMs: 1500, count: 3});
 		expect(captureSettings({read: 'x.pcap'}).filter).toBeNull();
 		expect(captureSettings({read: 'x.pcap', filter: 'host ::1'}).filter).toBe('host ::1');
@@ -164,7 +166,7 @@ describe('plain lines', () => {
 		expect(familyCell({asked: 2, answered: 0, unanswered: 2, status: 'TIMEOUT', addresses: [], chain: []})).toBe('TIMEOUT');
 		expect(familyCell({asked: 1, answered: 1, unanswered: 0, status: 'NOERROR', addresses: ['192.0.2.1', '192.0.2.2'], chain: []})).toBe('NOERROR 192.0.2.1 +1');
 		expect(inventoryTable([])).toBe('no A or AAAA query seen\n');
-		const summary = {kind: 'summary' as const, packets: 1, messages: 1, exchanges: 1, unanswered: 1, decodeErrors: 0, pcapDrops: 2, answered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pairs: 0, lostHalves: 0, skipped: 0, reasons: {}, tcp: {retransmitted: 0, outOfOrder: 0, overflows: 0, incomplete: 0, evicted: 0}};
+		const summary = {kind: 'summary' as const, packets: 1, messages: 1, exchanges: 1, unanswered: 1, decodeErrors: 0, pcapDrops: 2, answered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, maxPending: 65536, pendingPeak: 1, pairs: 0, lostHalves: 0, skipped: 0, reasons: {}, tcp: {retransmitted: 0, outOfOrder: 0, overflows: 0, incomplete: 0, evicted: 0}};
 		expect(summaryText(summary)).toBe('1 packet, 1 DNS message, 1 exchange (0 answered, 1 unanswered, 0 unsolicited, 0 retransmissions), 0 getaddrinfo pairs (0 with a lost half), 0 decode errors, 2 dropped by libpcap\n');
 	});
 });

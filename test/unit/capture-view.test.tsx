@@ -24,7 +24,7 @@ function name(fields: Partial<NameEvent> & {name: string}): NameEvent {
 	return {kind: 'name', count: 2, lastSeen: t0, a: family('NOERROR', ['192.0.2.1']), aaaa: family('NOERROR', ['2001:db8::1']), chain: [], verdict: 'migrated', reason: 'would connect to 2001:db8::1', chosen: '2001:db8::1', processes: [{pid: 4242, comm: 'curl'}], ...fields};
 }
 
-const summary: SummaryEvent = {kind: 'summary', packets: 7, messages: 7, exchanges: 4, unanswered: 1, decodeErrors: 0, pcapDrops: 3, answered: 3, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pairs: 1, lostHalves: 1, skipped: 0, reasons: {}, tcp: {retransmitted: 0, outOfOrder: 0, overflows: 0, incomplete: 0, evicted: 0}};
+const summary: SummaryEvent = {kind: 'summary', packets: 7, messages: 7, exchanges: 4, unanswered: 1, decodeErrors: 0, pcapDrops: 3, answered: 3, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, maxPending: 65536, pendingPeak: 2, pairs: 1, lostHalves: 1, skipped: 0, reasons: {}, tcp: {retransmitted: 0, outOfOrder: 0, overflows: 0, incomplete: 0, evicted: 0}};
 
 const exchanges = [
 	exchange({}),

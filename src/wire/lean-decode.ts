@@ -1,0 +1,267 @@
+// The capture's hot path decoder: the common DNS messages read directly, everything else through decodeMessage.
+//
+// Decision: a capture decodes hundreds of thousands of messages, and dns-packet's per-record objects,
+// Buffers and closures cost more than everything else together. This reader takes only what it can
+// prove the guarded decoder would accept with the same values: every name valid by wire/name.ts's
+// rules (pointers strictly backwards, label types, 255 octets), every record of a type whose RDATA it
+// reads (A, AAAA, CNAME, NS, PTR, SOA, an OPT without options) ending exactly at its RDLENGTH, so the
+// framing and the decoding agree. On anything else it gives up and decodeMessage decides: errors,
+// their kinds and every other type come from one place, and the differential tests hold the two
+// paths to the same events.
+import {createRequire} from 'node:module';
+import {decodeMessage, type Message, type Result, type WireError, type WireRecord} from './codec.js';
+import {escapeLabel, maxWireLength} from './name.js';
+
+const require = createRequire(import.meta.url);
+/** dns-packet's own mnemonic tables, so a type, class or RCODE prints exactly as the general path prints it. */
+const names = {
+	type: (require('dns-packet/types.js') as {toString: (n: number) => string}).toString,
+	klass: (require('dns-packet/classes.js') as {toString: (n: number) => string}).toString,
+	rcode: (require('dns-packet/rcodes.js') as {toString: (n: number) => string}).toString,
+};
+const memo = (lookup: (n: number) => string, size: number): ((n: number) => string) => {
+	const table: (string | undefined)[] = new Array<string | undefined>(size);
+	return (n) => (table[n] ??= lookup(n));
+};
+const typeName = memo(names.type, 65536);
+const className = memo(names.klass, 65536);
+const rcodeName = memo(names.rcode, 16);
+
+const typeA = 1;
+const typeNs = 2;
+const typeCname = 5;
+const typeSoa = 6;
+const typePtr = 12;
+const typeAaaa = 28;
+const typeOpt = 41;
+
+/** Bytes that print as themselves in a label (wire/name.ts's escapeLabel leaves them alone). */
+const plain = new Uint8Array(256);
+for (let byte = 0x21; byte < 0x7f; byte++) plain[byte] = 1;
+for (const byte of [0x2e, 0x3b, 0x5c, 0x28, 0x29, 0x22, 0x40, 0x24]) plain[byte] = 0;
+
+/** Pointers followed within one name before the general decoder takes over (no recursion without bound). */
+const maxPointerDepth = 32;
+
+/** A name read at some offset: its text and its uncompressed wire length, for reuse by later pointers. */
+interface Read {
+	readonly name: string;
+	readonly wire: number;
+}
+
+/**
+ * One message's reader state: names already read, by offset (answers point back at the question's
+ * name), and where the last name ended in place.
+ */
+class Reader {
+	readonly b: Buffer;
+	readonly cache = new Map<number, Read>();
+	end = 0;
+
+	constructor(b: Buffer) {
+		this.b = b;
+	}
+
+	/** The name at `offset` as decodeName gives it, or null where decodeName would throw. */
+	name(offset: number): string | null {
+		const read = this.#read(offset, 0);
+		return read === null ? null : read.name;
+	}
+
+	/** `depth`: pointers followed so far; a long chain (legal, but never real) is left to decodeName's loop. */
+	#read(offset: number, depth: number): Read | null {
+		const limit = offset;
+		const b = this.b;
+		const length = b.length;
+		let text = '';
+		let wire = 1;
+		let position = offset;
+		for (;;) {
+			if (position >= length) return null;
+			const size = b[position] ?? 0;
+			if (size === 0) {
+				this.end = position + 1;
+				return this.#keep(offset, text === '' ? '.' : text, wire);
+			}
+			const kind = size & 0xc0;
+			if (kind === 0xc0) {
+				if (position + 1 >= length) return null;
+				const target = ((size & 0x3f) << 8) | (b[position + 1] ?? 0);
+				if (target >= limit) return null;
+				const end = position + 2;
+				if (depth >= maxPointerDepth) return null;
+				const rest = this.cache.get(target) ?? this.#read(target, depth + 1);
+				if (rest === null) return null;
+				this.end = end;
+				const total = wire - 1 + rest.wire;
+				if (total > maxWireLength) return null;
+				const name = text === '' ? rest.name : rest.name === '.' ? text : `${text}.${rest.name}`;
+				return this.#keep(offset, name, total);
+			}
+			if (kind !== 0) return null;
+			if (position + 1 + size > length) return null;
+			wire += size + 1;
+			if (wire > maxWireLength) return null;
+			const label = this.#label(position + 1, position + 1 + size);
+			text = text === '' ? label : `${text}.${label}`;
+			position += size + 1;
+		}
+	}
+
+	#keep(offset: number, name: string, wire: number): Read {
+		const read = {name, wire};
+		this.cache.set(offset, read);
+		return read;
+	}
+
+	#label(start: number, end: number): string {
+		const b = this.b;
+		for (let i = start; i < end; i++) if (plain[b[i] ?? 0] === 0) return escapeLabel(b.subarray(start, end));
+		return b.toString('latin1', start, end);
+	}
+
+	u16(at: number): number {
+		return ((this.b[at] ?? 0) << 8) | (this.b[at + 1] ?? 0);
+	}
+
+	u32(at: number): number {
+		return this.b.readUInt32BE(at);
+	}
+}
+
+const hex = (n: number): string => n.toString(16);
+
+/** RFC 5952 text of 16 address bytes (what records.ts makes of dns-packet's text: ipaddr.js's toString). */
+export function ipv6Text(b: Uint8Array, at: number): string {
+	const words: number[] = [];
+	for (let i = 0; i < 8; i++) words.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
+	// The longest run of two or more zero words (the first of equal runs) becomes "::".
+	let best = -1;
+	let bestLength = 1;
+	for (let i = 0; i < 8; ) {
+		if (words[i] !== 0) {
+			i++;
+			continue;
+		}
+		let j = i;
+		while (j < 8 && words[j] === 0) j++;
+		if (j - i > bestLength) {
+			best = i;
+			bestLength = j - i;
+		}
+		i = j;
+	}
+	if (best < 0) return words.map(hex).join(':');
+	return `${words.slice(0, best).map(hex).join(':')}::${words.slice(best + bestLength).map(hex).join(':')}`;
+}
+
+/** Reads one resource record at `offset` into `out`; returns the offset after it, or -1 to give up. */
+function record(r: Reader, offset: number, out: WireRecord[]): number {
+	const name = r.name(offset);
+	if (name === null) return -1;
+	const at = r.end;
+	const b = r.b;
+	if (at + 10 > b.length) return -1;
+	const type = r.u16(at);
+	const rdlength = r.u16(at + 8);
+	const data = at + 10;
+	const end = data + rdlength;
+	if (end > b.length) return -1;
+	if (type === typeOpt) {
+		// Options are dns-packet's to read (each code has its own reader): only an empty OPT is ours.
+		if (rdlength !== 0) return -1;
+		const flags = r.u16(at + 6);
+		out.push({name, type: 'OPT', udpPayloadSize: r.u16(at + 2), extendedRcode: b[at + 4] ?? 0, ednsVersion: b[at + 5] ?? 0, flags, flag_do: ((flags >> 15) & 1) === 1, options: []} as unknown as WireRecord);
+		return end;
+	}
+	const klass = r.u16(at + 2);
+	let value: unknown;
+	// records.ts's presentation form, made here (an AAAA through ipaddr.js again cost more than its decoding).
+	let text: string;
+	switch (type) {
+		case typeA:
+			if (rdlength !== 4) return -1;
+			value = text = `${b[data] ?? 0}.${b[data + 1] ?? 0}.${b[data + 2] ?? 0}.${b[data + 3] ?? 0}`;
+			break;
+		case typeAaaa:
+			if (rdlength !== 16) return -1;
+			value = text = ipv6Text(b, data);
+			break;
+		case typeCname:
+		case typeNs:
+		case typePtr: {
+			const target = r.name(data);
+			if (target === null || r.end !== end) return -1;
+			value = text = target;
+			break;
+		}
+		case typeSoa: {
+			const mname = r.name(data);
+			if (mname === null) return -1;
+			const rname = r.name(r.end);
+			if (rname === null) return -1;
+			const fixed = r.end;
+			if (fixed + 20 !== end) return -1;
+			const soa = {mname, rname, serial: r.u32(fixed), refresh: r.u32(fixed + 4), retry: r.u32(fixed + 8), expire: r.u32(fixed + 12), minimum: r.u32(fixed + 16)};
+			value = soa;
+			text = `${mname} ${rname} ${soa.serial} ${soa.refresh} ${soa.retry} ${soa.expire} ${soa.minimum}`;
+			break;
+		}
+		default:
+			return -1;
+	}
+	out.push({name, type: typeName(type), ttl: r.u32(at + 4), class: className(klass & 0x7fff), flush: (klass & 0x8000) !== 0, data: value, presentation: text} as WireRecord);
+	return end;
+}
+
+/** The message, or null: not provably what decodeMessage would give (it then decides). Exported for the tests. */
+export function readLean(buf: Uint8Array): Message | null {
+	if (buf.length < 12) return null;
+	const r = new Reader(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+	const qd = r.u16(4);
+	const an = r.u16(6);
+	const ns = r.u16(8);
+	const ar = r.u16(10);
+	// decodeMessage's pre-check, before anything is read.
+	if (qd * 5 + (an + ns + ar) * 11 > buf.length - 12) return null;
+	const flags = r.u16(2);
+	const questions: {name: string; type: string; class: string}[] = [];
+	let offset = 12;
+	for (let i = 0; i < qd; i++) {
+		const name = r.name(offset);
+		if (name === null || r.end + 4 > buf.length) return null;
+		questions.push({name, type: typeName(r.u16(r.end)), class: className(r.u16(r.end + 2))});
+		offset = r.end + 4;
+	}
+	const sections: WireRecord[][] = [[], [], []];
+	const counts = [an, ns, ar];
+	for (let s = 0; s < 3; s++) {
+		const list = sections[s] ?? [];
+		for (let i = counts[s] ?? 0; i > 0; i--) {
+			offset = record(r, offset, list);
+			if (offset < 0) return null;
+		}
+	}
+	return {
+		id: r.u16(0),
+		type: flags & 0x8000 ? 'response' : 'query',
+		flags: flags & 0x7fff,
+		rcode: rcodeName(flags & 0xf),
+		flag_aa: ((flags >> 10) & 1) === 1,
+		flag_tc: ((flags >> 9) & 1) === 1,
+		flag_rd: ((flags >> 8) & 1) === 1,
+		flag_ra: ((flags >> 7) & 1) === 1,
+		flag_ad: ((flags >> 5) & 1) === 1,
+		flag_cd: ((flags >> 4) & 1) === 1,
+		questions,
+		answers: sections[0] ?? [],
+		authorities: sections[1] ?? [],
+		additionals: sections[2] ?? [],
+	};
+}
+
+/** decodeMessage's result for `buf` (same values where the capture reads them), most messages without dns-packet. */
+export function decodeMessageLean(buf: Uint8Array): Result<Message, WireError> {
+	const message = readLean(buf);
+	return message === null ? decodeMessage(buf) : {ok: true, value: message};
+}
