@@ -52,10 +52,7 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 		try {
 			const context: FamilyContext = {servers: config.nameservers, firstServer, timeoutMs, attempts: config.attempts, tcp: false, edns, ad, channel, deadlines: options.deadlines};
 			const question = {name: qname, type: family};
-			const spent: TryOutcome =
-				settlement.kind === 'general'
-					? settlement.outcome
-					: {kind: 'reply', message: settlement.reply, server: (options.lanes[firstServer] as LeanUdp).server, transport: 'udp', rttMs: settlement.rttMs, mismatched: settlement.mismatched};
+			const spent: TryOutcome = settlement;
 			if (spent.kind === 'timeout') channel.noteTimeout(question);
 			const first: QueryResult = await runQuery({...context, question, spent});
 			return await resolveFamily(qname, family, context, first);
@@ -89,8 +86,8 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 				const take =
 					(family: Family) =>
 					(settlement: LeanSettlement): void => {
-						if (settlement.kind === 'lean') {
-							const reply = settlement.reply;
+						if (settlement.kind === 'reply') {
+							const reply = settlement.message;
 							if (!reply.flag_tc && !nextServer.has(reply.rcode) && !(edns && reply.rcode === 'FORMERR')) {
 								const progress = {family, qname, chain: [], queries: 1, mismatched: settlement.mismatched};
 								const judged = judge({message: reply, server: lane.server, transport: 'udp', rttMs: settlement.rttMs}, qname, progress);

@@ -1,5 +1,5 @@
 // IPv4 and IPv6 (with extension headers), then the UDP or TCP header: from an IP packet to a segment.
-import ipaddr from 'ipaddr.js';
+import {formatIpv6} from '../wire/address-text.js';
 import type {Result} from '../wire/codec.js';
 import type {NetworkPacket} from './link.js';
 
@@ -62,7 +62,7 @@ const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at +
 const u32 = (b: Uint8Array, at: number): number => ((u16(b, at) << 16) | u16(b, at + 2)) >>> 0;
 
 const ipv4Text = (b: Uint8Array, at: number): string => `${b[at] ?? 0}.${b[at + 1] ?? 0}.${b[at + 2] ?? 0}.${b[at + 3] ?? 0}`;
-const ipv6Text = (b: Uint8Array, at: number): string => ipaddr.fromByteArray([...b.subarray(at, at + 16)]).toString();
+const ipv6Text = (b: Uint8Array, at: number): string => formatIpv6(b, at);
 
 /** The IP packet's segment, or why there is none. */
 export function decodeIp(packet: NetworkPacket): IpResult {

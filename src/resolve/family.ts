@@ -1,7 +1,6 @@
 // One family (A or AAAA) of one name: the query, the chain walk, follow-ups for an unfinished chain.
 import ipaddr from 'ipaddr.js';
-import {describeWireError} from '../wire/codec.js';
-import type {ReplyView} from '../wire/lean-reply.js';
+import {describeWireError, type ReplyView} from '../wire/codec.js';
 import {runQuery, type QueryParams, type QueryResult} from '../transport/query.js';
 import type {Endpoint, Transport} from '../transport/endpoint.js';
 import {walkChain} from './chain.js';

@@ -3,19 +3,16 @@
 // Decision: a connected socket lets the kernel do RFC 5452's source address and port check and makes
 // each send a plain send(2) (no address to parse or look up); a callback per query instead of a chain
 // of promises keeps the per-packet cost near the syscalls'. Replies are read by wire/lean-reply.ts;
-// what it leaves (other types, damage) is decoded and checked exactly as UdpChannel does.
+// what it leaves (other types, damage) to dns-packet; checks and outcomes are exactly UdpChannel's.
 import dgram from 'node:dgram';
-import {decodeMessage} from '../wire/codec.js';
+import {decodeMessageLean} from '../wire/lean-decode.js';
 import {encodeLeanQuery} from '../wire/lean-query.js';
-import {readLeanReply, type ReplyView} from '../wire/lean-reply.js';
 import {ipFamily, socketAddress, type Endpoint} from './endpoint.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
 import {ids} from './udp-channel.js';
 
-/** A first try settled: a reply the lean reader took whole, or what UdpChannel would have said. */
-export type LeanSettlement =
-	| {readonly kind: 'lean'; readonly reply: ReplyView; readonly rttMs: number; readonly mismatched: number}
-	| {readonly kind: 'general'; readonly outcome: TryOutcome};
+/** A first try settled: what UdpChannel.send would have resolved with. */
+export type LeanSettlement = TryOutcome;
 
 interface Pending {
 	readonly id: number;
@@ -108,7 +105,7 @@ export class LeanUdp {
 		this.#timer = null;
 		const now = performance.now();
 		for (let head = this.#oldest; head !== null && now - head.sentAt >= this.#timeoutMs; head = this.#oldest) {
-			this.#settle(head.table, head.id, head, {kind: 'general', outcome: {kind: 'timeout', server: this.server, transport: 'udp', mismatched: head.mismatched}});
+			this.#settle(head.table, head.id, head, {kind: 'timeout', server: this.server, transport: 'udp', mismatched: head.mismatched});
 		}
 		if (this.#oldest !== null) this.#timer = setTimeout(() => this.#expire(), Math.max(1, this.#oldest.sentAt + this.#timeoutMs - now));
 	}
@@ -133,20 +130,10 @@ export class LeanUdp {
 			this.#stray(table, bytes);
 			return;
 		}
-		const read = readLeanReply(bytes, pending.qname, pending.qtype);
-		if (read.kind === 'lean') {
-			this.#settle(table, id, pending, {kind: 'lean', reply: read.reply, rttMs: performance.now() - pending.sentAt, mismatched: pending.mismatched});
-			return;
-		}
-		if (read.kind === 'mismatch') {
-			this.unmatched++;
-			pending.mismatched++;
-			return;
-		}
-		// Not the lean subset: exactly UdpChannel's checks and outcomes.
-		const decoded = decodeMessage(bytes);
+		// The lean reader for the common replies, dns-packet (guarded) for the rest: UdpChannel's checks.
+		const decoded = decodeMessageLean(bytes);
 		if (!decoded.ok) {
-			this.#settle(table, id, pending, {kind: 'general', outcome: {kind: 'malformed', error: decoded.error, server: this.server, transport: 'udp', mismatched: pending.mismatched}});
+			this.#settle(table, id, pending, {kind: 'malformed', error: decoded.error, server: this.server, transport: 'udp', mismatched: pending.mismatched});
 			return;
 		}
 		if (!answersQuestion(decoded.value, pending.question)) {
@@ -155,13 +142,13 @@ export class LeanUdp {
 			return;
 		}
 		const rttMs = performance.now() - pending.sentAt;
-		this.#settle(table, id, pending, {kind: 'general', outcome: {kind: 'reply', message: decoded.value, server: this.server, transport: 'udp', rttMs, mismatched: pending.mismatched}});
+		this.#settle(table, id, pending, {kind: 'reply', message: decoded.value, server: this.server, transport: 'udp', rttMs, mismatched: pending.mismatched});
 	}
 
 	/** A reply whose id matches nothing: charged to the queries it claims to answer (a spoofer racing them), as UdpChannel does. */
 	#stray(table: Map<number, Pending>, bytes: Buffer): void {
 		this.unmatched++;
-		const decoded = decodeMessage(bytes);
+		const decoded = decodeMessageLean(bytes);
 		if (!decoded.ok) return;
 		for (const pending of table.values()) if (answersQuestion(decoded.value, pending.question)) pending.mismatched++;
 	}
@@ -169,7 +156,7 @@ export class LeanUdp {
 	/** Settles what is in flight as a network error and closes the sockets. */
 	close(): void {
 		for (const table of this.#pending) {
-			for (const [id, pending] of [...table]) this.#settle(table, id, pending, {kind: 'general', outcome: {kind: 'network', detail: 'channel closed', server: this.server, transport: 'udp', mismatched: pending.mismatched}});
+			for (const [id, pending] of [...table]) this.#settle(table, id, pending, {kind: 'network', detail: 'channel closed', server: this.server, transport: 'udp', mismatched: pending.mismatched});
 		}
 		for (const socket of this.#sockets) socket.close();
 		this.#sockets.length = 0;

@@ -1,7 +1,6 @@
 // One question to a list of servers with glibc's retry discipline: attempts × servers, TC → TCP.
 import {randomInt} from 'node:crypto';
-import {encodeQuery, type WireError} from '../wire/codec.js';
-import type {ReplyView} from '../wire/lean-reply.js';
+import {encodeQuery, type ReplyView, type WireError} from '../wire/codec.js';
 import type {DeadlineQueue} from './deadlines.js';
 import type {Endpoint, Transport} from './endpoint.js';
 import type {AskedQuestion, TryOutcome} from './reply.js';

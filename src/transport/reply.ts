@@ -1,6 +1,5 @@
 // What one try at one server over one transport came to, and the question check shared by UDP and TCP.
-import type {Message, RecordTypeName, WireError} from '../wire/codec.js';
-import type {ReplyView} from '../wire/lean-reply.js';
+import type {Message, RecordTypeName, ReplyView, WireError} from '../wire/codec.js';
 import {nameKey} from '../wire/name.js';
 import type {Endpoint, Transport} from './endpoint.js';
 

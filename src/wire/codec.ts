@@ -74,7 +74,12 @@ export interface Message {
 	readonly answers: readonly WireRecord[];
 	readonly authorities: readonly WireRecord[];
 	readonly additionals: readonly WireRecord[];
+	/** True when AAAA text is already RFC 5952-canonical (wire/lean-decode.ts writes it so; dns-packet does not promise it). */
+	readonly canonical?: boolean;
 }
+
+/** The fields of a reply that the lookup logic reads (transport/, resolve/family.ts). */
+export type ReplyView = Pick<Message, 'rcode' | 'flag_aa' | 'flag_tc' | 'flag_ad' | 'answers' | 'authorities' | 'canonical'>;
 
 export interface QuerySpec {
 	readonly id: number;

@@ -9,6 +9,7 @@
 // their kinds and every other type come from one place, and the differential tests hold the two
 // paths to the same events.
 import {createRequire} from 'node:module';
+import {formatIpv6} from './address-text.js';
 import {decodeMessage, type Message, type Result, type WireError, type WireRecord} from './codec.js';
 import {escapeLabel, maxWireLength} from './name.js';
 
@@ -129,32 +130,6 @@ class Reader {
 	}
 }
 
-const hex = (n: number): string => n.toString(16);
-
-/** RFC 5952 text of 16 address bytes (what records.ts makes of dns-packet's text: ipaddr.js's toString). */
-export function ipv6Text(b: Uint8Array, at: number): string {
-	const words: number[] = [];
-	for (let i = 0; i < 8; i++) words.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
-	// The longest run of two or more zero words (the first of equal runs) becomes "::".
-	let best = -1;
-	let bestLength = 1;
-	for (let i = 0; i < 8; ) {
-		if (words[i] !== 0) {
-			i++;
-			continue;
-		}
-		let j = i;
-		while (j < 8 && words[j] === 0) j++;
-		if (j - i > bestLength) {
-			best = i;
-			bestLength = j - i;
-		}
-		i = j;
-	}
-	if (best < 0) return words.map(hex).join(':');
-	return `${words.slice(0, best).map(hex).join(':')}::${words.slice(best + bestLength).map(hex).join(':')}`;
-}
-
 /** Reads one resource record at `offset` into `out`; returns the offset after it, or -1 to give up. */
 function record(r: Reader, offset: number, out: WireRecord[]): number {
 	const name = r.name(offset);
@@ -185,7 +160,7 @@ function record(r: Reader, offset: number, out: WireRecord[]): number {
 			break;
 		case typeAaaa:
 			if (rdlength !== 16) return -1;
-			value = text = ipv6Text(b, data);
+			value = text = formatIpv6(b, data);
 			break;
 		case typeCname:
 		case typeNs:
@@ -257,6 +232,7 @@ export function readLean(buf: Uint8Array): Message | null {
 		answers: sections[0] ?? [],
 		authorities: sections[1] ?? [],
 		additionals: sections[2] ?? [],
+		canonical: true,
 	};
 }
 

@@ -8,7 +8,8 @@ import {readPcap, type Frame} from '../../src/capture/pcap-file.js';
 import {answerRecords, soaOf} from '../../src/capture/records.js';
 import {replay} from '../../src/core/capture-pipeline.js';
 import {decodeMessage, type Message, type Result, type WireError} from '../../src/wire/codec.js';
-import {decodeMessageLean, ipv6Text, readLean} from '../../src/wire/lean-decode.js';
+import {formatIpv6} from '../../src/wire/address-text.js';
+import {decodeMessageLean, readLean} from '../../src/wire/lean-decode.js';
 import {seedMessages} from '../support/dns-corpus.js';
 import {frameAt, link, query, reply, rng, udpPacket} from '../support/capture-frames.js';
 import {linktype} from '../../src/capture/link.js';
@@ -111,7 +112,7 @@ describe('lean decoder = general decoder', () => {
 		fc.assert(
 			fc.property(fc.uint8Array({minLength: 16, maxLength: 16}), fc.array(fc.integer({min: 0, max: 7}), {maxLength: 8}), (bytes, zeros) => {
 				for (const word of zeros) bytes[2 * word] = bytes[2 * word + 1] = 0;
-				expect(ipv6Text(bytes, 0)).toBe(ipaddr.fromByteArray([...bytes]).toString());
+				expect(formatIpv6(bytes, 0)).toBe(ipaddr.fromByteArray([...bytes]).toString());
 			}),
 			{numRuns: runs},
 		);
