@@ -1,9 +1,9 @@
 // A UDP channel: one socket per IP family, many queries in flight, replies matched per RFC 5452.
 import dgram from 'node:dgram';
-import {randomFillSync} from 'node:crypto';
 import {decodeMessage, peekId} from '../wire/codec.js';
 import type {DeadlineQueue, Deadline} from './deadlines.js';
 import {ipFamily, normalizeIp, socketAddress, type Endpoint} from './endpoint.js';
+import {randomId} from './random-ids.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome, type TrySettlement} from './reply.js';
 
 interface Pending {
@@ -22,19 +22,6 @@ export interface ChannelOptions {
 	readonly recvBufferSize?: number;
 }
 
-/** Random 16-bit values from a refilled pool: crypto-strength ids without a syscall per query. */
-class RandomIds {
-	readonly #pool = new Uint16Array(4096);
-	#next = this.#pool.length;
-	take(): number {
-		if (this.#next >= this.#pool.length) {
-			randomFillSync(this.#pool);
-			this.#next = 0;
-		}
-		return this.#pool[this.#next++] ?? 0;
-	}
-}
-const ids = new RandomIds();
 
 export class UdpChannel {
 	readonly #sockets = new Map<4 | 6, dgram.Socket>();
@@ -90,8 +77,8 @@ export class UdpChannel {
 	send(server: Endpoint, question: AskedQuestion, build: (id: number) => Buffer, timeoutMs: number): Promise<TryOutcome> {
 		const socket = this.#sockets.get(ipFamily(server));
 		if (socket === undefined) return Promise.reject(new Error('UdpChannel.send before open'));
-		let id = ids.take();
-		while (this.#pending.has(id)) id = ids.take();
+		let id = randomId();
+		while (this.#pending.has(id)) id = randomId();
 		return new Promise<TryOutcome>((resolve) => {
 			let settled = false;
 			const settle = (outcome: TrySettlement): void => {
