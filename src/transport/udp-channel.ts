@@ -5,6 +5,7 @@ import type {DeadlineQueue, Deadline} from './deadlines.js';
 import {ipFamily, normalizeIp, socketAddress, type Endpoint} from './endpoint.js';
 import {randomId} from './random-ids.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome, type TrySettlement} from './reply.js';
+import {monotonicMs} from './clock.js';
 
 interface Pending {
 	readonly id: number;
@@ -93,7 +94,7 @@ export class UdpChannel {
 				server,
 				serverAddress: normalizeIp(server.address),
 				question,
-				sentAt: performance.now(),
+				sentAt: monotonicMs(),
 				deadline: this.#deadlines.schedule(timeoutMs, () => settle({kind: 'timeout', server, transport: 'udp'})),
 				settle,
 				mismatched: 0,
@@ -127,7 +128,7 @@ export class UdpChannel {
 			this.#reject(pending, fromAddress, rinfo.port);
 			return;
 		}
-		pending.settle({kind: 'reply', message: decoded.value, server: pending.server, transport: 'udp', rttMs: performance.now() - pending.sentAt});
+		pending.settle({kind: 'reply', message: decoded.value, server: pending.server, transport: 'udp', rttMs: monotonicMs() - pending.sentAt});
 	}
 
 	/**
