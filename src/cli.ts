@@ -11,9 +11,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 	if (error.code === 'EPIPE') process.exit(0);
 });
 
-try {
-	const code = await runProgram(process.argv.slice(2));
-	process.exitCode = code;
-} catch (error) {
-	process.exitCode = reportFatal(error);
-}
+// A promise chain, not top-level await: the build bundles this file as CommonJS (scripts/build.ts).
+runProgram(process.argv.slice(2)).then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		process.exitCode = reportFatal(error);
+	},
+);

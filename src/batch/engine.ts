@@ -10,6 +10,7 @@ import {duplicateRecord, fullRecord, invalidResult, type BatchRecord, type LineP
 import type {ResumedLines} from './resume.js';
 import {SeenTable} from './seen-table.js';
 import type {BatchTally, RecordKind} from './tally.js';
+import {monotonicMs} from '../transport/clock.js';
 
 export interface BatchEngineOptions {
 	readonly lines: AsyncIterable<InputLine>;
@@ -72,7 +73,7 @@ export class BatchEngine {
 		stop.addEventListener('abort', onAbort, {once: true});
 		const lines = this.#o.lines[Symbol.asyncIterator]();
 		const ticker = setInterval(() => {
-			this.#limit.update(performance.now());
+			this.#limit.update(monotonicMs());
 			this.#wakeUp();
 		}, 250);
 		ticker.unref();

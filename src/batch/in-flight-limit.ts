@@ -1,5 +1,6 @@
 // How many names may be in flight right now: --concurrency, unless this process cannot keep up with it.
 import {performance, type EventLoopUtilization} from 'node:perf_hooks';
+import {monotonicMs} from '../transport/clock.js';
 
 /**
  * Decision: against a nearby resolver the client, not the server, is the bottleneck (one event loop
@@ -19,7 +20,7 @@ export class InFlightLimit {
 	#completions = 0;
 	#last: {t: number; completions: number; elu: EventLoopUtilization};
 
-	constructor(ceiling: number, timeoutMs: number, now: () => number = () => performance.now()) {
+	constructor(ceiling: number, timeoutMs: number, now: () => number = monotonicMs) {
 		this.#ceiling = ceiling;
 		this.#floor = Math.min(ceiling, 32);
 		this.#budgetMs = timeoutMs / 4;

@@ -1,6 +1,7 @@
 // Progress of a run as numbers (lines, rate, ETA, tally) and as the plain lines stderr gets without a TTY.
 import type {BatchProgress} from './engine.js';
 import type {BatchSummary, BatchTally} from './tally.js';
+import {monotonicMs} from '../transport/clock.js';
 
 export interface ProgressSnapshot {
 	readonly elapsedMs: number;
@@ -33,7 +34,7 @@ export class ProgressMeter {
 	readonly #started: number;
 	readonly #samples: {t: number; done: number}[] = [];
 
-	constructor(engine: {progress(): BatchProgress}, tally: BatchTally, totalLines: number | null, concurrency: number, now: () => number = () => performance.now()) {
+	constructor(engine: {progress(): BatchProgress}, tally: BatchTally, totalLines: number | null, concurrency: number, now: () => number = monotonicMs) {
 		this.#engine = engine;
 		this.#concurrency = concurrency;
 		this.#tally = tally;

@@ -13,6 +13,7 @@ import {ProgressMeter} from './progress.js';
 import type {ResumedLines} from './resume.js';
 import {BatchTally, type BatchSummary} from './tally.js';
 import {tokenBucket} from './token-bucket.js';
+import {monotonicMs} from '../transport/clock.js';
 
 export interface BatchRunOptions {
 	readonly check: Omit<HostCheckOptions, 'channels' | 'pace'>;
@@ -70,9 +71,9 @@ export function startBatch(options: BatchRunOptions): BatchRun {
 		stop: controller.signal,
 	});
 	const meter = new ProgressMeter(engine, options.tally, options.totalLines, options.concurrency);
-	const started = performance.now();
+	const started = monotonicMs();
 	const summary = (unfinished: number): BatchSummary =>
-		options.tally.summary({lines: engine.progress().linesRead, elapsedMs: performance.now() - started, qps: options.qps, interrupted, unfinished});
+		options.tally.summary({lines: engine.progress().linesRead, elapsedMs: monotonicMs() - started, qps: options.qps, interrupted, unfinished});
 	const done = engine.run().then(
 		() => {
 			closeAll();

@@ -4,6 +4,7 @@
 // that burst, so any one-second window sees at most `rate` packets (burst + refill): --qps is a cap,
 // not an average; the cost is a sustained rate 2% under it. (With a burst of 1 the spacing alone keeps
 // the cap.) A late timer loses tokens rather than bursting them, so a busy loop can only slow the run.
+import {monotonicMs} from '../transport/clock.js';
 
 export type Pace = () => Promise<void>;
 
@@ -15,7 +16,7 @@ export interface TokenBucket {
 	readonly granted: () => number;
 }
 
-export function tokenBucket(rate: number, now: () => number = () => performance.now()): TokenBucket {
+export function tokenBucket(rate: number, now: () => number = monotonicMs): TokenBucket {
 	if (!(rate > 0)) throw new Error(`token bucket rate must be positive, not ${rate}`);
 	const capacity = Math.max(1, Math.floor(rate * 0.02));
 	const fill = capacity > 1 ? rate - capacity : rate;

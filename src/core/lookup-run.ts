@@ -3,6 +3,7 @@ import {createHostChecker, type HostCheckOptions} from './host-check.js';
 import type {HostResult} from './host-result.js';
 import {EventQueue} from './event-queue.js';
 import type {LookupEvent, RunSummary} from './events.js';
+import {monotonicMs} from '../transport/clock.js';
 
 export interface LookupRunOptions extends HostCheckOptions {
 	/** Hosts resolved at once; each holds one socket. */
@@ -35,7 +36,7 @@ export class Tally {
 export function runLookups(inputs: readonly string[], options: LookupRunOptions): AsyncIterable<LookupEvent> {
 	const queue = new EventQueue<LookupEvent>();
 	const checker = createHostChecker(options);
-	const started = performance.now();
+	const started = monotonicMs();
 	const tally = new Tally();
 	let next = 0;
 
@@ -58,7 +59,7 @@ export function runLookups(inputs: readonly string[], options: LookupRunOptions)
 	const workers = Array.from({length: Math.max(1, Math.min(options.concurrency, inputs.length))}, worker);
 	Promise.all(workers).then(
 		() => {
-			queue.push({kind: 'run-end', summary: tally.summary(performance.now() - started)});
+			queue.push({kind: 'run-end', summary: tally.summary(monotonicMs() - started)});
 			queue.end();
 		},
 		(error: unknown) => queue.end(error),

@@ -2,6 +2,7 @@
 //
 // Decision: a timer per query costs a libuv timer each and dominates at thousands in flight; one heap
 // and one timer re-armed for the earliest deadline keeps the cost O(log n) per query.
+import {monotonicMs} from './clock.js';
 
 /** A handle to cancel a scheduled deadline. */
 export interface Deadline {
@@ -22,7 +23,7 @@ export class DeadlineQueue {
 	#armedAt = Infinity;
 	readonly #now: () => number;
 
-	constructor(now: () => number = () => performance.now()) {
+	constructor(now: () => number = monotonicMs) {
 		this.#now = now;
 	}
 

@@ -9,7 +9,8 @@ import {decodeMessageLean} from '../wire/lean-decode.js';
 import {encodeLeanQuery} from '../wire/lean-query.js';
 import {ipFamily, socketAddress, type Endpoint} from './endpoint.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
-import {ids} from './udp-channel.js';
+import {monotonicMs} from './clock.js';
+import {randomId} from './random-ids.js';
 
 /** A first try settled: what UdpChannel.send would have resolved with. */
 export type LeanSettlement = TryOutcome;
@@ -89,9 +90,9 @@ export class LeanUdp {
 	ask(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, done: (settlement: LeanSettlement) => void): void {
 		const socket = this.#sockets[at] as dgram.Socket;
 		const table = this.#pending[at] as Map<number, Pending>;
-		let id = ids.take();
-		while (table.has(id)) id = ids.take();
-		const pending: Pending = {id, table, question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: performance.now(), done, mismatched: 0, older: this.#newest, newer: null};
+		let id = randomId();
+		while (table.has(id)) id = randomId();
+		const pending: Pending = {id, table, question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: monotonicMs(), done, mismatched: 0, older: this.#newest, newer: null};
 		table.set(id, pending);
 		if (this.#newest === null) this.#oldest = pending;
 		else this.#newest.newer = pending;
@@ -103,7 +104,7 @@ export class LeanUdp {
 	/** Times out every query older than the timeout, then waits for the next one's. */
 	#expire(): void {
 		this.#timer = null;
-		const now = performance.now();
+		const now = monotonicMs();
 		for (let head = this.#oldest; head !== null && now - head.sentAt >= this.#timeoutMs; head = this.#oldest) {
 			this.#settle(head.table, head.id, head, {kind: 'timeout', server: this.server, transport: 'udp', mismatched: head.mismatched});
 		}
@@ -141,7 +142,7 @@ export class LeanUdp {
 			pending.mismatched++;
 			return;
 		}
-		const rttMs = performance.now() - pending.sentAt;
+		const rttMs = monotonicMs() - pending.sentAt;
 		this.#settle(table, id, pending, {kind: 'reply', message: decoded.value, server: this.server, transport: 'udp', rttMs, mismatched: pending.mismatched});
 	}
 

@@ -1,9 +1,9 @@
 // One question to a list of servers with glibc's retry discipline: attempts × servers, TC → TCP.
-import {randomInt} from 'node:crypto';
 import {encodeQuery, type ReplyView, type WireError} from '../wire/codec.js';
 import type {DeadlineQueue} from './deadlines.js';
 import type {Endpoint, Transport} from './endpoint.js';
 import type {AskedQuestion, TryOutcome} from './reply.js';
+import {randomId} from './random-ids.js';
 import {tcpExchange} from './tcp.js';
 import type {UdpChannel} from './udp-channel.js';
 
@@ -88,7 +88,7 @@ export async function runQuery(params: QueryParams): Promise<QueryResult> {
 		if (params.pace) await params.pace();
 		queries++;
 		params.onSend?.(server, 'tcp');
-		const id = randomInt(0, 65536);
+		const id = randomId();
 		const tcp = await tcpExchange(server, params.question, id, build(id), params.timeoutMs, params.deadlines);
 		mismatched += tcp.mismatched;
 		return tcp;

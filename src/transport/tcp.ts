@@ -4,6 +4,7 @@ import {decodeMessage, peekId} from '../wire/codec.js';
 import type {DeadlineQueue} from './deadlines.js';
 import {socketAddress, type Endpoint} from './endpoint.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
+import {monotonicMs} from './clock.js';
 
 /** Sends `query` (with id `id`) to `server` over a fresh TCP connection and reads one matching reply. */
 export function tcpExchange(
@@ -15,7 +16,7 @@ export function tcpExchange(
 	deadlines: DeadlineQueue,
 ): Promise<TryOutcome> {
 	return new Promise((resolve) => {
-		const sentAt = performance.now();
+		const sentAt = monotonicMs();
 		let mismatched = 0;
 		let buffered: Buffer = Buffer.alloc(0);
 		let settled = false;
@@ -53,7 +54,7 @@ export function tcpExchange(
 					mismatched++;
 					continue;
 				}
-				return finish({kind: 'reply', message: decoded.value, server, transport: 'tcp', rttMs: performance.now() - sentAt, mismatched});
+				return finish({kind: 'reply', message: decoded.value, server, transport: 'tcp', rttMs: monotonicMs() - sentAt, mismatched});
 			}
 		});
 		socket.on('error', (error) => finish({kind: 'network', detail: `TCP: ${error.message}`, server, transport: 'tcp', mismatched}));

@@ -1,10 +1,11 @@
 // A UDP channel: one socket per IP family, many queries in flight, replies matched per RFC 5452.
 import dgram from 'node:dgram';
-import {randomFillSync} from 'node:crypto';
 import {decodeMessage, peekId} from '../wire/codec.js';
 import type {DeadlineQueue, Deadline} from './deadlines.js';
 import {ipFamily, normalizeIp, socketAddress, type Endpoint} from './endpoint.js';
+import {randomId} from './random-ids.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome, type TrySettlement} from './reply.js';
+import {monotonicMs} from './clock.js';
 
 interface Pending {
 	readonly id: number;
@@ -22,20 +23,6 @@ export interface ChannelOptions {
 	readonly recvBufferSize?: number;
 }
 
-/** Random 16-bit values from a refilled pool: crypto-strength ids without a syscall per query. */
-export class RandomIds {
-	readonly #pool = new Uint16Array(4096);
-	#next = this.#pool.length;
-	take(): number {
-		if (this.#next >= this.#pool.length) {
-			randomFillSync(this.#pool);
-			this.#next = 0;
-		}
-		return this.#pool[this.#next++] ?? 0;
-	}
-}
-/** The process's id pool (RFC 5452 §4: unpredictable ids), shared by every UDP sender. */
-export const ids = new RandomIds();
 
 export class UdpChannel {
 	readonly #sockets = new Map<4 | 6, dgram.Socket>();
@@ -91,8 +78,8 @@ export class UdpChannel {
 	send(server: Endpoint, question: AskedQuestion, build: (id: number) => Buffer, timeoutMs: number): Promise<TryOutcome> {
 		const socket = this.#sockets.get(ipFamily(server));
 		if (socket === undefined) return Promise.reject(new Error('UdpChannel.send before open'));
-		let id = ids.take();
-		while (this.#pending.has(id)) id = ids.take();
+		let id = randomId();
+		while (this.#pending.has(id)) id = randomId();
 		return new Promise<TryOutcome>((resolve) => {
 			let settled = false;
 			const settle = (outcome: TrySettlement): void => {
@@ -107,7 +94,7 @@ export class UdpChannel {
 				server,
 				serverAddress: normalizeIp(server.address),
 				question,
-				sentAt: performance.now(),
+				sentAt: monotonicMs(),
 				deadline: this.#deadlines.schedule(timeoutMs, () => settle({kind: 'timeout', server, transport: 'udp'})),
 				settle,
 				mismatched: 0,
@@ -141,7 +128,7 @@ export class UdpChannel {
 			this.#reject(pending, fromAddress, rinfo.port);
 			return;
 		}
-		pending.settle({kind: 'reply', message: decoded.value, server: pending.server, transport: 'udp', rttMs: performance.now() - pending.sentAt});
+		pending.settle({kind: 'reply', message: decoded.value, server: pending.server, transport: 'udp', rttMs: monotonicMs() - pending.sentAt});
 	}
 
 	/**
