@@ -1,7 +1,10 @@
 // The one adapter over dns-packet: query encoding and guarded message decoding as Results.
 import dnsPacket from 'dns-packet';
 import type {Answer} from 'dns-packet';
+import dnsTypes from 'dns-packet/types.js';
+import dnsClasses from 'dns-packet/classes.js';
 import {decodeName, encodeName, nameWireLength, NameError} from './name.js';
+import {classCode, className, typeCode, typeName} from './rr-types.js';
 import {walkSkeleton} from './skeleton.js';
 
 // Install the presentation-form name codec into dns-packet (see name.ts for why). dns-packet's record
@@ -31,6 +34,14 @@ codec.name.encode = Object.assign(
 	{bytes: 0},
 );
 codec.name.encodingLength = nameWireLength;
+
+// Install RFC 3597 type and class names the same way (see rr-types.ts for why): dns-packet picks a
+// record's reader by the name `types.toString` gives, so a type outside the presented set is read by
+// its generic reader (the RDATA bytes, exact) and named `TYPEn`; `TYPEn` and `CLASSn` also encode.
+dnsTypes.toString = typeName;
+dnsTypes.toType = typeCode;
+dnsClasses.toString = className;
+dnsClasses.toClass = classCode;
 
 /** RFC 8020-era default and the DNS Flag Day 2020 recommendation: 1232 bytes of UDP payload. */
 export const ednsPayloadSize = 1232;
