@@ -3,8 +3,9 @@ import ipaddr from 'ipaddr.js';
 import {describeWireError} from '../wire/codec.js';
 import {runQuery, type Answered, type QueryParams, type QueryResult} from '../transport/query.js';
 import {walkChain} from './chain.js';
+import {otherRecords} from './other-records.js';
 import {findSoa} from './soa.js';
-import type {ChainLink, Family, FamilyOutcome, LookupProblem, Status} from './types.js';
+import type {ChainLink, Family, FamilyOutcome, LookupProblem, OtherRecord, Status} from './types.js';
 
 /** What a family query needs besides the name: everything of QueryParams but the question. */
 export type FamilyContext = Omit<QueryParams, 'question'>;
@@ -12,6 +13,7 @@ export type FamilyContext = Omit<QueryParams, 'question'>;
 /** Resolves one family of `qname`, following the chain with further queries while the resolver left it open. */
 export async function resolveFamily(qname: string, family: Family, context: FamilyContext): Promise<FamilyOutcome> {
 	const chain: ChainLink[] = [];
+	const others: OtherRecord[] = [];
 	let queries = 0;
 	let mismatched = 0;
 	let tail = qname;
@@ -32,7 +34,8 @@ export async function resolveFamily(qname: string, family: Family, context: Fami
 		const message = answer.message;
 		const walk = walkChain(message.answers, tail, family, chain);
 		chain.push(...walk.chain);
-		const decided = (status: Status, extra: Partial<FamilyOutcome> = {}): FamilyOutcome => ({...fromAnswer(base, answer, chain), status, ...extra});
+		others.push(...otherRecords(message, walk, family));
+		const decided = (status: Status, extra: Partial<FamilyOutcome> = {}): FamilyOutcome => ({...fromAnswer(base, answer, chain), otherRecords: others, status, ...extra});
 		if (walk.end === 'loop') return decided('ERROR', {problem: {kind: 'cname-loop', at: walk.tail}});
 		if (walk.end === 'too-long') return decided('ERROR', {problem: {kind: 'chain-too-long', hops: chain.length}});
 		const rcode = message.rcode;
@@ -59,7 +62,7 @@ function empty(
 	chain: readonly ChainLink[],
 	problem: LookupProblem | null,
 ): FamilyOutcome {
-	return {...base, status, chain: [...chain], addresses: [], soa: null, server: null, transport: null, rttMs: null, flags: null, problem};
+	return {...base, status, chain: [...chain], addresses: [], soa: null, otherRecords: [], server: null, transport: null, rttMs: null, flags: null, problem};
 }
 
 function fromAnswer(base: {family: Family; qname: string; queries: number; mismatched: number}, answer: Answered, chain: readonly ChainLink[]): FamilyOutcome {
