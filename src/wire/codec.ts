@@ -43,6 +43,25 @@ dnsTypes.toType = typeCode;
 dnsClasses.toString = className;
 dnsClasses.toClass = classCode;
 
+// dns-packet's NS and SRV readers advance by RDLENGTH whatever their name took, so a name running past
+// its RDATA (into the next record) or stopping short of it (trailing bytes) would go unnoticed and be
+// shown as if it were the record. They report what they read instead, like the other readers, so the
+// framing check in decodeMessage catches both.
+const nameReaders = dnsPacket as unknown as Record<'ns' | 'srv', {decode: ((buf: Buffer, offset?: number) => unknown) & {bytes: number}}>;
+for (const [key, fixedBytes] of [['ns', 2], ['srv', 8]] as const) {
+	const reader = nameReaders[key];
+	const original = reader.decode;
+	reader.decode = Object.assign(
+		(buf: Buffer, offset = 0): unknown => {
+			const data = original(buf, offset);
+			// RDLENGTH (2) and, for SRV, priority, weight and port (6), then the name.
+			reader.decode.bytes = fixedBytes + codec.name.decode.bytes;
+			return data;
+		},
+		{bytes: 0},
+	);
+}
+
 /** RFC 8020-era default and the DNS Flag Day 2020 recommendation: 1232 bytes of UDP payload. */
 export const ednsPayloadSize = 1232;
 
