@@ -23,6 +23,8 @@ export const csvColumns = [
 	'server',
 	'a_problem',
 	'aaaa_problem',
+	'a_other',
+	'aaaa_other',
 	'reason',
 ] as const;
 
@@ -44,9 +46,13 @@ export function cellText(value: unknown): string {
 	return /[\u0000-\u001f\u007f-\u009f]/.test(text) ? text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\${String(c.charCodeAt(0)).padStart(3, '0')}`) : text;
 }
 
-function familyCells(family: unknown): {status: string; addresses: string; chain: string; problem: string} {
+function familyCells(family: unknown): {status: string; addresses: string; chain: string; problem: string; other: string} {
 	const problem = field(family, 'problem');
 	return {
+		// `owner TYPE data` per record (RFC 3597 `TYPEn \# len hex` for undecoded types), ` | ` between records.
+		other: list(field(family, 'otherRecords'))
+			.map((r) => cellText(['name', 'type', 'data'].map((k) => String(field(r, k))).join(' ')))
+			.join(' | '),
 		status: cellText(field(family, 'status')),
 		addresses: list(field(family, 'addresses')).map((r) => cellText(field(r, 'address'))).join(' '),
 		chain: list(field(family, 'chain')).map((l) => cellText(field(l, 'target'))).join(' > '),
@@ -77,6 +83,8 @@ export function csvRow(json: Json): string[] {
 		cellText(server),
 		a.problem,
 		aaaa.problem,
+		a.other,
+		aaaa.other,
 		cellText(json['reason']),
 	];
 }

@@ -89,7 +89,7 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 						if (settlement.kind === 'reply') {
 							const reply = settlement.message;
 							if (!reply.flag_tc && !nextServer.has(reply.rcode) && !(edns && reply.rcode === 'FORMERR')) {
-								const progress = {family, qname, chain: [], queries: 1, mismatched: settlement.mismatched};
+								const progress = {family, qname, chain: [], others: [], queries: 1, mismatched: settlement.mismatched};
 								const judged = judge({message: reply, server: lane.server, transport: 'udp', rttMs: settlement.rttMs}, qname, progress);
 								if (judged.outcome !== null) {
 									settle(judged.outcome);

@@ -199,6 +199,7 @@ function outcome(family: Family, qname: string, status: Status, chain: readonly 
 		chain: [...chain],
 		addresses: [],
 		soa: null,
+		otherRecords: [],
 		server: null,
 		transport: null,
 		rttMs: null,

@@ -42,7 +42,7 @@ export interface DecodedQuery {
 	readonly id: number;
 	/** Presentation form, no trailing dot, case as sent. */
 	readonly name: string;
-	/** dns-packet's type name (`A`, `AAAA`, `UNKNOWN_65`...). */
+	/** The type's mnemonic or RFC 3597 name (`A`, `AAAA`, `TYPE65`…; wire/rr-types.ts). */
 	readonly type: string;
 	readonly rd: boolean;
 	/** The payload size of the query's OPT record (RFC 6891), or null without EDNS. */
@@ -359,6 +359,8 @@ function truncatedReply(query: DecodedQuery): Buffer {
 }
 
 function toAnswer(record: ZoneRecord): Answer {
-	const data = record.type === 'TXT' && typeof record.data !== 'string' ? [...record.data] : record.data;
+	// dns-packet's generic and TXT writers copy Buffers (a Uint8Array lacks `copy`).
+	const bytes = (v: string | Uint8Array): string | Buffer => (typeof v === 'string' ? v : Buffer.from(v));
+	const data = record.data instanceof Uint8Array ? bytes(record.data) : record.type === 'TXT' && typeof record.data !== 'string' ? record.data.map(bytes) : record.data;
 	return {name: record.name, type: record.type, class: 'IN', ttl: record.ttl, data} as Answer;
 }

@@ -22,7 +22,9 @@ interface RecordBase {
 export type ZoneRecord =
 	| (RecordBase & {readonly type: 'A' | 'AAAA' | 'CNAME' | 'NS'; readonly data: string})
 	| (RecordBase & {readonly type: 'SOA'; readonly data: SoaData})
-	| (RecordBase & {readonly type: 'TXT'; readonly data: string | readonly string[]});
+	| (RecordBase & {readonly type: 'TXT'; readonly data: string | readonly (string | Uint8Array)[]})
+	/** Any type by its RFC 3597 name (HTTPS is `TYPE65`), the RDATA as bytes: sent exactly as given. */
+	| (RecordBase & {readonly type: `TYPE${number}`; readonly data: Uint8Array});
 
 export type ZoneRecordType = ZoneRecord['type'];
 

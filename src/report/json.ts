@@ -11,6 +11,7 @@ export function familyJson(outcome: FamilyOutcome): Record<string, unknown> {
 		chain: outcome.chain,
 		addresses: outcome.addresses,
 		soa: outcome.soa,
+		otherRecords: outcome.otherRecords,
 		server: outcome.server === null ? null : formatEndpoint(outcome.server),
 		transport: outcome.transport,
 		rttMs: outcome.rttMs,

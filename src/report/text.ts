@@ -1,7 +1,7 @@
 // Plain text: one stable block per host, dig-like record lines, fit for diff (no timings).
 import {escapeText} from '../wire/name.js';
 import type {RunSummary} from '../core/events.js';
-import type {FamilyOutcome} from '../resolve/types.js';
+import type {FamilyOutcome, OtherRecord} from '../resolve/types.js';
 import type {HostResult} from '../core/host-result.js';
 import {formatServer} from './format.js';
 import {describeProblem} from './problems.js';
@@ -13,10 +13,15 @@ function recordRows(outcome: FamilyOutcome): string[][] {
 	const rows: string[][] = outcome.chain.map((link) => [fqdn(link.name), String(link.ttl), 'IN', 'CNAME', fqdn(link.target)]);
 	const owner = outcome.chain.length > 0 ? (outcome.chain[outcome.chain.length - 1]?.target ?? outcome.qname) : outcome.qname;
 	for (const record of outcome.addresses) rows.push([fqdn(owner), String(record.ttl), 'IN', outcome.family, record.address]);
+	const other = (section: OtherRecord['section']): string[][] =>
+		outcome.otherRecords.filter((r) => r.section === section).map((r) => [fqdn(r.name), String(r.ttl), r.class, r.type, r.data]);
+	// dig's order: the answer section, then the authority section (the SOA first).
+	rows.push(...other('answer'));
 	if (outcome.soa !== null) {
 		const soa = outcome.soa;
 		rows.push([fqdn(soa.name), String(soa.ttl), 'IN', 'SOA', `${fqdn(soa.mname)} ${fqdn(soa.rname)} ${soa.serial} ${soa.refresh} ${soa.retry} ${soa.expire} ${soa.minimum}`]);
 	}
+	rows.push(...other('authority'));
 	return rows;
 }
 

@@ -4,8 +4,9 @@ import {describeWireError, type ReplyView} from '../wire/codec.js';
 import {runQuery, type QueryParams, type QueryResult} from '../transport/query.js';
 import type {Endpoint, Transport} from '../transport/endpoint.js';
 import {walkChain} from './chain.js';
+import {otherRecords} from './other-records.js';
 import {findSoa} from './soa.js';
-import type {ChainLink, Family, FamilyOutcome, LookupProblem, Status} from './types.js';
+import type {ChainLink, Family, FamilyOutcome, LookupProblem, OtherRecord, Status} from './types.js';
 
 /** What a family query needs besides the name: everything of QueryParams but the question. */
 export type FamilyContext = Omit<QueryParams, 'question'>;
@@ -23,6 +24,8 @@ export interface FamilyProgress {
 	readonly family: Family;
 	readonly qname: string;
 	readonly chain: ChainLink[];
+	/** The deciding replies' records besides the chain, addresses, SOA and NS (resolve/other-records.ts). */
+	readonly others: OtherRecord[];
 	queries: number;
 	mismatched: number;
 }
@@ -35,7 +38,7 @@ export type Judgement = {readonly outcome: FamilyOutcome; readonly follow: null}
  * open. `first`, when given, is the result of the first query, already run (the batch's lean lane).
  */
 export async function resolveFamily(qname: string, family: Family, context: FamilyContext, first?: QueryResult): Promise<FamilyOutcome> {
-	const progress: FamilyProgress = {family, qname, chain: [], queries: 0, mismatched: 0};
+	const progress: FamilyProgress = {family, qname, chain: [], others: [], queries: 0, mismatched: 0};
 	let tail = qname;
 	let result = first ?? (await runQuery({...context, question: {name: tail, type: family}}));
 	for (;;) {
@@ -65,6 +68,7 @@ export function judge(answer: AnswerView, tail: string, progress: FamilyProgress
 	const message = answer.message;
 	const walk = walkChain(message.answers, tail, progress.family, progress.chain);
 	for (const link of walk.chain) progress.chain.push(link);
+	for (const other of otherRecords(message, walk, progress.family)) progress.others.push(other);
 	if (walk.end === 'loop') return decided(outcome(progress, 'ERROR', answer, {kind: 'cname-loop', at: walk.tail}));
 	if (walk.end === 'too-long') return decided(outcome(progress, 'ERROR', answer, {kind: 'chain-too-long', hops: progress.chain.length}));
 	const rcode = message.rcode;
@@ -103,6 +107,8 @@ function outcome(
 		chain: progress.chain.slice(),
 		addresses: [],
 		soa,
+		// A failure without a reply shows none (as before the evidence was kept across follow-ups).
+		otherRecords: answer === null ? [] : progress.others.slice(),
 		server: answer === null ? server : answer.server,
 		transport: answer === null ? transport : answer.transport,
 		rttMs: answer === null ? null : Math.round(answer.rttMs * 100) / 100,

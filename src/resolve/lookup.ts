@@ -53,6 +53,7 @@ export function invalidOutcome(family: Family, input: string, detail: string): F
 		chain: [],
 		addresses: [],
 		soa: null,
+		otherRecords: [],
 		server: null,
 		transport: null,
 		rttMs: null,

@@ -42,6 +42,21 @@ export interface SoaRecord {
 	readonly minimum: number;
 }
 
+/**
+ * A record of a deciding reply that is none of the above: in the answer section, off the chain or
+ * of another type (a DNAME, an HTTPS, a TXT…); in the authority section, anything but the SOA and
+ * NS. `type` and `class` are mnemonics or RFC 3597 §5 `TYPEn`/`CLASSn`; `data` is presentation text
+ * (wire/rdata.ts): names dig-escaped, strings quoted with `\DDD`, undecoded types as `\# len hex`.
+ */
+export interface OtherRecord {
+	readonly section: 'answer' | 'authority';
+	readonly name: string;
+	readonly ttl: number;
+	readonly class: string;
+	readonly type: string;
+	readonly data: string;
+}
+
 /** Why a family ended in ERROR (or TIMEOUT), as data; report/ turns it into words. */
 export type LookupProblem =
 	| {readonly kind: 'cname-loop'; readonly at: string}
@@ -61,6 +76,8 @@ export interface FamilyOutcome {
 	readonly chain: readonly ChainLink[];
 	readonly addresses: readonly AddressRecord[];
 	readonly soa: SoaRecord | null;
+	/** The rest of the deciding replies' answer and authority sections (evidence; never changes the status). */
+	readonly otherRecords: readonly OtherRecord[];
 	/** The server whose reply decided the status, or null if none answered. */
 	readonly server: Endpoint | null;
 	readonly transport: Transport | null;

@@ -1,7 +1,10 @@
 // The one adapter over dns-packet: query encoding and guarded message decoding as Results.
 import dnsPacket from 'dns-packet';
 import type {Answer} from 'dns-packet';
+import dnsTypes from 'dns-packet/types.js';
+import dnsClasses from 'dns-packet/classes.js';
 import {decodeName, encodeName, nameWireLength, NameError} from './name.js';
+import {classCode, className, typeCode, typeName} from './rr-types.js';
 import {walkSkeleton} from './skeleton.js';
 
 // Install the presentation-form name codec into dns-packet (see name.ts for why). dns-packet's record
@@ -31,6 +34,33 @@ codec.name.encode = Object.assign(
 	{bytes: 0},
 );
 codec.name.encodingLength = nameWireLength;
+
+// Install RFC 3597 type and class names the same way (see rr-types.ts for why): dns-packet picks a
+// record's reader by the name `types.toString` gives, so a type outside the presented set is read by
+// its generic reader (the RDATA bytes, exact) and named `TYPEn`; `TYPEn` and `CLASSn` also encode.
+dnsTypes.toString = typeName;
+dnsTypes.toType = typeCode;
+dnsClasses.toString = className;
+dnsClasses.toClass = classCode;
+
+// dns-packet's NS and SRV readers advance by RDLENGTH whatever their name took, so a name running past
+// its RDATA (into the next record) or stopping short of it (trailing bytes) would go unnoticed and be
+// shown as if it were the record. They report what they read instead, like the other readers, so the
+// framing check in decodeMessage catches both.
+const nameReaders = dnsPacket as unknown as Record<'ns' | 'srv', {decode: ((buf: Buffer, offset?: number) => unknown) & {bytes: number}}>;
+for (const [key, fixedBytes] of [['ns', 2], ['srv', 8]] as const) {
+	const reader = nameReaders[key];
+	const original = reader.decode;
+	reader.decode = Object.assign(
+		(buf: Buffer, offset = 0): unknown => {
+			const data = original(buf, offset);
+			// RDLENGTH (2) and, for SRV, priority, weight and port (6), then the name.
+			reader.decode.bytes = fixedBytes + codec.name.decode.bytes;
+			return data;
+		},
+		{bytes: 0},
+	);
+}
 
 /** RFC 8020-era default and the DNS Flag Day 2020 recommendation: 1232 bytes of UDP payload. */
 export const ednsPayloadSize = 1232;

@@ -8,18 +8,14 @@
 // framing and the decoding agree. On anything else it gives up and decodeMessage decides: errors,
 // their kinds and every other type come from one place, and the differential tests hold the two
 // paths to the same events.
-import {createRequire} from 'node:module';
+import dnsRcodes from 'dns-packet/rcodes.js';
 import {formatIpv6} from './address-text.js';
 import {decodeMessage, type Message, type Result, type WireError, type WireRecord} from './codec.js';
 import {escapeLabel, maxWireLength} from './name.js';
+import {className as className0, typeName as typeName0} from './rr-types.js';
 
-const require = createRequire(import.meta.url);
-/** dns-packet's own mnemonic tables, so a type, class or RCODE prints exactly as the general path prints it. */
-const names = {
-	type: (require('dns-packet/types.js') as {toString: (n: number) => string}).toString,
-	klass: (require('dns-packet/classes.js') as {toString: (n: number) => string}).toString,
-	rcode: (require('dns-packet/rcodes.js') as {toString: (n: number) => string}).toString,
-};
+/** dns-packet's RCODE mnemonics (the general path's); type and class names from rr-types.ts, as codec.ts installs them. */
+const names = {type: typeName0, klass: className0, rcode: dnsRcodes.toString};
 const memo = (lookup: (n: number) => string, size: number): ((n: number) => string) => {
 	const table: (string | undefined)[] = new Array<string | undefined>(size);
 	return (n) => (table[n] ??= lookup(n));

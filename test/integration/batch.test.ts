@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {classOf, generateBatchFixture, nameOf, type NameClass} from '../../scripts/gen-batch-zone.js';
-import {parseCsvLine} from '../../src/batch/csv.js';
+import {csvColumns, parseCsvLine} from '../../src/batch/csv.js';
 import {cliPath, runCli} from '../support/cli.js';
 import {installed, resolversInstalled, startResolvers, type ResolverPair} from '../support/resolvers.js';
 
@@ -171,7 +171,7 @@ if (!canRun && !process.env['CI']) {
 			const rows = csv.stdout.trimEnd().split('\n');
 			expect(rows).toHaveLength(8);
 			const cells = rows.map(parseCsvLine);
-			expect(cells.every((row) => row.length === 18)).toBe(true);
+			expect(cells.every((row) => row.length === csvColumns.length)).toBe(true);
 			const byLine = new Map(cells.slice(1).map((row) => [Number(row[0]), row]));
 			expect([1, 2, 3, 4, 5, 6, 7].map((line) => byLine.get(line)?.[1])).toEqual(["'=1+2", "'-leading.batch.test", "'@SUM(A1) x", "'+1.batch.test", 'h000006.batch.test', 'say "hi", there', 'h000006.batch.test']);
 			expect(rows.find((row) => row.startsWith('6,'))).toContain('"say ""hi"", there"');

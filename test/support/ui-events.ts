@@ -35,6 +35,7 @@ export function outcome(family: 'A' | 'AAAA', qname: string, fields: Partial<Fam
 		chain: [],
 		addresses: [],
 		soa: null,
+		otherRecords: [],
 		server,
 		transport: 'udp',
 		rttMs: 0.4,

@@ -62,6 +62,8 @@ describe('csvRow', () => {
 			server: '127.0.0.1:53',
 			a_problem: '',
 			aaaa_problem: 'timeout: 2',
+			a_other: '',
+			aaaa_other: '',
 			reason: 'A answers but AAAA is TIMEOUT',
 		});
 		expect(csvLine(row)).toContain(",'=cmd|x,");

@@ -40,6 +40,21 @@ describe('decodeMessage', () => {
 		bad.writeUInt16BE(3, bad.length - 6); // the A record's RDLENGTH says 3, its RDATA is 4 bytes
 		expect(decodeMessage(bad).ok).toBe(false);
 	});
+	it.each([
+		['NS', 2, [], [1, 0x78, 0]],
+		['SRV', 33, [0, 1, 0, 2, 0, 53], [1, 0x78, 0]],
+	])('refuses an %s whose name stops short of its RDLENGTH or runs past it (dns-packet advances by RDLENGTH)', (_type, type, fixed, target) => {
+		const record = (rdata: number[]): number[] => [0xc0, 12, 0, type, 0, 1, 0, 0, 0, 60, 0, rdata.length, ...rdata];
+		const message = (records: number[][]): Buffer => Buffer.from([0, 9, 0x81, 0x80, 0, 1, 0, records.length, 0, 0, 0, 0, 1, 0x71, 0, 0, type, 0, 1, ...records.flat()]);
+		const exact = [...fixed, ...target];
+		expect(decodeMessage(message([record(exact)])).ok).toBe(true);
+		expect(decodeMessage(message([record([...exact, 0xff])])).ok).toBe(false);
+		// The name's root byte cut from the RDATA: the name would end on the next record's owner, the root
+		// name `.`, and everything after would still line up.
+		const rootA = [0, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1];
+		expect(decodeMessage(message([record(exact), rootA])).ok).toBe(true);
+		expect(decodeMessage(message([record(exact.slice(0, -1)), rootA])).ok).toBe(false);
+	});
 	it('turns a bad compression pointer into a bad-name error', () => {
 		const bad = Buffer.from(reply);
 		bad[12] = 0xc0;

@@ -17,6 +17,7 @@ const family = (over: Partial<FamilyOutcome>): FamilyOutcome => ({
 	chain: [],
 	addresses: [],
 	soa: null,
+	otherRecords: [],
 	server,
 	transport: 'udp',
 	rttMs: 1.5,

@@ -1,7 +1,7 @@
 // One family (A or AAAA) of one host: a status row, then its records dig-style (TTL, type, data).
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import type {FamilyOutcome} from '../../resolve/types.js';
+import type {FamilyOutcome, OtherRecord} from '../../resolve/types.js';
 import {formatRtt, formatServer, formatTtl} from '../../report/format.js';
 import {describeProblem} from '../../report/problems.js';
 import {usePalette, statusHue} from './palette.js';
@@ -24,13 +24,23 @@ function RecordRow({ttl, type, typeColor, children}: RecordRowProps) {
 			<Box width={columns.ttl} flexShrink={0} justifyContent="flex-end" marginRight={2}>
 				<Text dimColor={palette.dim}>{ttl}</Text>
 			</Box>
-			<Box width={columns.type} flexShrink={0}>
+			{/* A long RFC 3597 name (TYPE65534) widens its own row rather than wrapping inside the column. */}
+			<Box width={Math.max(columns.type, type.length + 1)} flexShrink={0}>
 				<Text color={typeColor === undefined ? undefined : palette.hue(typeColor)}>{type}</Text>
 			</Box>
 			<Box flexGrow={1}>
 				<Text>{children}</Text>
 			</Box>
 		</Box>
+	);
+}
+
+/** A record that is neither chain, address nor SOA: owner and data as received (already escaped), the class only when not IN. */
+function OtherRow({record}: {readonly record: OtherRecord}) {
+	return (
+		<RecordRow ttl={formatTtl(record.ttl)} type={record.class === 'IN' ? record.type : `${record.class} ${record.type}`} typeColor="yellow">
+			{`${record.name}  ${record.data}`}
+		</RecordRow>
 	);
 }
 
@@ -73,7 +83,7 @@ type FamilyRowsProps = {
 	readonly hostName: string;
 };
 
-/** Status row, CNAME hops (one per line, owner → target), addresses, the SOA of a negative answer, the problem. */
+/** Status row, CNAME hops (one per line, owner → target), addresses, other answer records, the SOA of a negative answer, other authority records, the problem. */
 export function FamilyRows({outcome, hostName}: FamilyRowsProps) {
 	const soa = outcome.soa;
 	return (
@@ -89,11 +99,17 @@ export function FamilyRows({outcome, hostName}: FamilyRowsProps) {
 					{record.address}
 				</RecordRow>
 			))}
+			{outcome.otherRecords.map((record, i) =>
+				record.section === 'answer' ? <OtherRow key={`other-${i}`} record={record} /> : null,
+			)}
 			{soa === null ? null : (
 				// RFC 2308 §5: the negative answer is cached for min(SOA TTL, MINIMUM); both are shown.
 				<RecordRow ttl={formatTtl(soa.ttl)} type="SOA">
 					{`${soa.name}  ${soa.mname} ${soa.rname} ${soa.serial}  minimum ${formatTtl(soa.minimum)}`}
 				</RecordRow>
+			)}
+			{outcome.otherRecords.map((record, i) =>
+				record.section === 'authority' ? <OtherRow key={`other-${i}`} record={record} /> : null,
 			)}
 			{outcome.problem === null ? null : (
 				<RecordRow ttl="" type="!" typeColor="red">

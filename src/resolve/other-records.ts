@@ -1,0 +1,30 @@
+// The records of a reply that the chain walk and the SOA did not use, as presentation text for the views.
+import type {ReplyView, WireRecord} from '../wire/codec.js';
+import {nameKey} from '../wire/name.js';
+import {rdataText} from '../wire/rdata.js';
+import type {ChainWalk} from './chain.js';
+import type {Family, OtherRecord} from './types.js';
+
+/**
+ * Everything in the answer section besides the walked CNAMEs and the addresses at the tail, and in the
+ * authority section besides the SOA (RFC 2308's evidence, shown on its own) and NS (a referral or the
+ * zone's servers, routine in a positive answer). Decision: these never decide a status; they are
+ * shown because a resolver that puts an HTTPS, a DNAME or an odd record there is itself evidence.
+ */
+export function otherRecords(message: ReplyView, walk: ChainWalk, family: Family): OtherRecord[] {
+	const used = new Set(walk.chain.map((link) => `CNAME ${nameKey(link.name)}`));
+	if (walk.end === 'addresses') used.add(`${family} ${nameKey(walk.tail)}`);
+	const out: OtherRecord[] = [];
+	for (const rr of message.answers) if (!used.has(`${rr.type} ${nameKey(rr.name)}`)) out.push(asText('answer', rr));
+	for (const rr of message.authorities) if (rr.type !== 'SOA' && rr.type !== 'NS') out.push(asText('authority', rr));
+	return out;
+}
+
+const asText = (section: OtherRecord['section'], rr: WireRecord): OtherRecord => ({
+	section,
+	name: rr.name,
+	ttl: rr.ttl,
+	class: rr.class ?? 'IN',
+	type: rr.type,
+	data: rdataText(rr),
+});
