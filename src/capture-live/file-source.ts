@@ -11,14 +11,18 @@ export interface FileSourceOptions {
 	readonly filter: string | null;
 }
 
-/** The first four bytes: classic pcap (either byte order, µs or ns) or pcapng's section header. */
-function fileMagic(path: string): 'pcap' | 'pcapng' | 'other' {
-	let fd: number;
+/** The file opened for reading, or a set-up error naming why not. */
+function openForReading(path: string): number {
 	try {
-		fd = openSync(path, 'r');
+		return openSync(path, 'r');
 	} catch (error) {
 		throw new CaptureSetupError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 	}
+}
+
+/** The first four bytes: classic pcap (either byte order, µs or ns) or pcapng's section header. */
+function fileMagic(path: string): 'pcap' | 'pcapng' | 'other' {
+	const fd = openForReading(path);
 	try {
 		const b = Buffer.alloc(4);
 		const n = readSync(fd, b, 0, 4, 0);
@@ -73,12 +77,7 @@ const chunkBytes = 4 << 20;
 
 /** Reads a classic pcap file chunk by chunk; a record cut by a chunk's end is carried to the next. */
 function readClassic(path: string, handlers: FrameHandlers, stopped: () => boolean): SourceEnd {
-	let fd: number;
-	try {
-		fd = openSync(path, 'r');
-	} catch (error) {
-		throw new CaptureSetupError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-	}
+	const fd = openForReading(path);
 	try {
 		let buffer = Buffer.allocUnsafe(chunkBytes);
 		let filled = readFull(fd, buffer, 0);
