@@ -1,6 +1,7 @@
 // The per-name inventory of a capture: what was asked and answered, the chain, and a verdict from the observed answers.
 import {walkChain, maxChainHops} from '../resolve/chain.js';
 import {discoverPrefixes, ipv4onlyName, wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
+import {replylessOutcome} from '../resolve/family.js';
 import type {ChainLink, Family, FamilyOutcome, SoaRecord, Status} from '../resolve/types.js';
 import {describeRule} from '../select/rfc6724.js';
 import {selectAddresses, type Selection, type SelectionSettings} from './selection.js';
@@ -192,23 +193,7 @@ function memoSources(sources: SourceProvider): SourceProvider {
 }
 
 function outcome(family: Family, qname: string, status: Status, chain: readonly ChainLink[], f: FamilyState, extra: Partial<FamilyOutcome> = {}): FamilyOutcome {
-	return {
-		family,
-		status,
-		qname,
-		chain: [...chain],
-		addresses: [],
-		soa: null,
-		otherRecords: [],
-		server: null,
-		transport: null,
-		rttMs: null,
-		queries: f.asked,
-		mismatched: 0,
-		flags: null,
-		problem: null,
-		...extra,
-	};
+	return {...replylessOutcome(family, status, qname, chain, f.asked, null), ...extra};
 }
 
 function observed(f: FamilyState, judged: Judged): ObservedFamily {

@@ -119,6 +119,14 @@ function outcome(
 	};
 }
 
+/**
+ * An outcome without a deciding reply: no addresses, SOA, other records, server, RTT or flags (an input
+ * refused before sending, a query a capture saw go unanswered).
+ */
+export function replylessOutcome(family: Family, status: Status, qname: string, chain: readonly ChainLink[], queries: number, problem: LookupProblem | null): FamilyOutcome {
+	return {family, status, qname, chain: chain.slice(), addresses: [], soa: null, otherRecords: [], server: null, transport: null, rttMs: null, queries, mismatched: 0, flags: null, problem};
+}
+
 /** RFC 5952 text for IPv6 (dns-packet's codec already compresses; this makes it canonical). */
 function canonicalAddress(address: string): string {
 	return ipaddr.isValid(address) ? ipaddr.parse(address).toString() : address;

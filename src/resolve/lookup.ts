@@ -2,7 +2,7 @@
 import type {DeadlineQueue} from '../transport/deadlines.js';
 import type {Endpoint, Transport} from '../transport/endpoint.js';
 import {UdpChannel} from '../transport/udp-channel.js';
-import {resolveFamily, type FamilyContext} from './family.js';
+import {replylessOutcome, resolveFamily, type FamilyContext} from './family.js';
 import {checkName} from './names.js';
 import type {ResolverConfig} from './resolv-conf.js';
 import {searchCandidates} from './search.js';
@@ -46,22 +46,7 @@ export interface HostOutcome {
 
 /** The outcome of a family whose name was refused before anything was sent. */
 export function invalidOutcome(family: Family, input: string, detail: string): FamilyOutcome {
-	return {
-		family,
-		status: 'INVALID',
-		qname: input,
-		chain: [],
-		addresses: [],
-		soa: null,
-		otherRecords: [],
-		server: null,
-		transport: null,
-		rttMs: null,
-		queries: 0,
-		mismatched: 0,
-		flags: null,
-		problem: {kind: 'invalid-name', detail},
-	};
+	return replylessOutcome(family, 'INVALID', input, [], 0, {kind: 'invalid-name', detail});
 }
 
 /** Resolves one input name; never throws for DNS trouble (that is data in the outcomes). */
