@@ -12,17 +12,16 @@ import dnsRcodes from 'dns-packet/rcodes.js';
 import {formatIpv6} from './address-text.js';
 import {decodeMessage, type Message, type Result, type WireError, type WireRecord} from './codec.js';
 import {escapeLabel, maxWireLength} from './name.js';
-import {className as className0, typeName as typeName0} from './rr-types.js';
+import {className as rrClassName, typeName as rrTypeName} from './rr-types.js';
 
-/** dns-packet's RCODE mnemonics (the general path's); type and class names from rr-types.ts, as codec.ts installs them. */
-const names = {type: typeName0, klass: className0, rcode: dnsRcodes.toString};
+/** Names as the general path gives them: types and classes from rr-types.ts (codec.ts installs them into dns-packet), RCODEs from dns-packet. */
 const memo = (lookup: (n: number) => string, size: number): ((n: number) => string) => {
 	const table: (string | undefined)[] = new Array<string | undefined>(size);
 	return (n) => (table[n] ??= lookup(n));
 };
-const typeName = memo(names.type, 65536);
-const className = memo(names.klass, 65536);
-const rcodeName = memo(names.rcode, 16);
+const typeName = memo(rrTypeName, 65536);
+const className = memo(rrClassName, 65536);
+const rcodeName = memo(dnsRcodes.toString, 16);
 
 const typeA = 1;
 const typeNs = 2;
