@@ -2,7 +2,7 @@
 import type {ChildProcess} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {freePort, probe} from '../test/support/resolvers.js';
+import {freePort, probe, unboundServerBase} from '../test/support/resolvers.js';
 import {exited, stop, track} from './procs.js';
 import {zoneName} from './gen-zone.js';
 
@@ -80,20 +80,7 @@ function knotConfig(dir: string, port: number, zoneFile: string): string {
 function unboundConfig(dir: string, port: number, knotPort: number): string {
 	const stub = `${host}@${knotPort}`;
 	return [
-		'server:',
-		`    interface: ${host}@${port}`,
-		`    port: ${port}`,
-		'    do-ip6: no',
-		`    outgoing-interface: ${host}`,
-		'    access-control: 127.0.0.0/8 allow',
-		'    username: ""',
-		'    chroot: ""',
-		`    directory: "${dir}"`,
-		`    pidfile: "${path.join(dir, 'unbound.pid')}"`,
-		'    use-syslog: no',
-		'    logfile: ""',
-		'    verbosity: 0',
-		'    num-threads: 1',
+		...unboundServerBase(port, dir),
 		'    num-queries-per-thread: 4096',
 		'    outgoing-range: 8192',
 		'    so-rcvbuf: 4m',

@@ -190,16 +190,11 @@ export async function startKnot(zoneDir = defaultZoneDir): Promise<RunningServer
 }
 
 /**
- * Unbound that can only ever talk to `knot`: every name outside the served zones is REFUSED locally,
- * the root itself is stubbed to Knot, and outgoing queries leave from 127.0.0.1.
- * `serve-original-ttl` makes answer TTLs the zone's TTLs, whatever the cache age, so tests can assert them exactly.
+ * The start of every unbound.conf here (tests and bench): loopback only on `port`, IPv4, no privileges
+ * dropped, no chroot, pidfile and directory in `dir`, quiet, one thread.
  */
-export async function startUnbound(knot: ServerAddress, options: UnboundOptions = {}, zoneDir = defaultZoneDir): Promise<RunningServer> {
-	const dir = await mkdtemp(path.join(tmpdir(), 'he6-unbound-'));
-	const port = await freePort();
-	const zones = zonesIn(zoneDir);
-	const stubAddr = `${knot.address}@${knot.port}`;
-	const config = [
+export function unboundServerBase(port: number, dir: string): string[] {
+	return [
 		'server:',
 		`    interface: ${host}@${port}`,
 		`    port: ${port}`,
@@ -214,6 +209,21 @@ export async function startUnbound(knot: ServerAddress, options: UnboundOptions 
 		'    logfile: ""',
 		'    verbosity: 0',
 		'    num-threads: 1',
+	];
+}
+
+/**
+ * Unbound that can only ever talk to `knot`: every name outside the served zones is REFUSED locally,
+ * the root itself is stubbed to Knot, and outgoing queries leave from 127.0.0.1.
+ * `serve-original-ttl` makes answer TTLs the zone's TTLs, whatever the cache age, so tests can assert them exactly.
+ */
+export async function startUnbound(knot: ServerAddress, options: UnboundOptions = {}, zoneDir = defaultZoneDir): Promise<RunningServer> {
+	const dir = await mkdtemp(path.join(tmpdir(), 'he6-unbound-'));
+	const port = await freePort();
+	const zones = zonesIn(zoneDir);
+	const stubAddr = `${knot.address}@${knot.port}`;
+	const config = [
+		...unboundServerBase(port, dir),
 		'    do-not-query-localhost: no',
 		`    module-config: "${options.dns64 === true ? 'dns64 iterator' : 'iterator'}"`,
 		...(options.dns64 === true ? ['    dns64-prefix: 64:ff9b::/96'] : []),
