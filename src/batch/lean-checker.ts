@@ -14,10 +14,9 @@ import type {ResolverConfig} from '../resolve/resolv-conf.js';
 import {searchCandidates} from '../resolve/search.js';
 import type {Family, FamilyOutcome} from '../resolve/types.js';
 import type {DeadlineQueue} from '../transport/deadlines.js';
-import type {LeanSettlement, LeanUdp} from '../transport/lean-udp.js';
+import type {LeanUdp} from '../transport/lean-udp.js';
 import {runQuery, type QueryResult} from '../transport/query.js';
 import type {TryOutcome} from '../transport/reply.js';
-import type {UdpChannel} from '../transport/udp-channel.js';
 import {wireName} from '../wire/lean-query.js';
 import type {ChannelPool} from './channel-pool.js';
 
@@ -47,17 +46,16 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 	);
 
 	/** The rest of a family on the general path, from the first try the lane made. */
-	const continueFamily = async (qname: string, family: Family, firstServer: number, settlement: LeanSettlement): Promise<FamilyOutcome> => {
+	const continueFamily = async (qname: string, family: Family, firstServer: number, spent: TryOutcome): Promise<FamilyOutcome> => {
 		const {channel} = await options.pool.acquire(config.nameservers);
 		try {
 			const context: FamilyContext = {servers: config.nameservers, firstServer, timeoutMs, attempts: config.attempts, tcp: false, edns, ad, channel, deadlines: options.deadlines};
 			const question = {name: qname, type: family};
-			const spent: TryOutcome = settlement;
 			if (spent.kind === 'timeout') channel.noteTimeout(question);
 			const first: QueryResult = await runQuery({...context, question, spent});
 			return await resolveFamily(qname, family, context, first);
 		} finally {
-			(channel as UdpChannel).close();
+			channel.close();
 		}
 	};
 
@@ -85,7 +83,7 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 				};
 				const take =
 					(family: Family) =>
-					(settlement: LeanSettlement): void => {
+					(settlement: TryOutcome): void => {
 						if (settlement.kind === 'reply') {
 							const reply = settlement.message;
 							if (!reply.flag_tc && !nextServer.has(reply.rcode) && !(edns && reply.rcode === 'FORMERR')) {

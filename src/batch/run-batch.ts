@@ -49,7 +49,6 @@ export function startBatch(options: BatchRunOptions): BatchRun {
 	// The lean lane (lean-checker.ts) needs plain paired UDP: no --tcp/use-vc, no single-request, no --qps pacing.
 	const lanes = leanEligible(options.check, bucket === null) ? options.check.config.nameservers.map((server) => new LeanUdp(server, options.check.config.timeout * 1000, poolSockets, wantedRecvBuffer)) : [];
 	const ready = Promise.all(lanes.map((lane) => lane.open())).then(() => undefined);
-	ready.catch(() => undefined);
 	const checker =
 		lanes.length === 0 ? general : createLeanChecker(general, {config: options.check.config, edns: options.check.edns, useSearch: options.check.useSearch, lanes, pool, deadlines, ready});
 	const closeAll = (): void => {

@@ -12,9 +12,6 @@ import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
 import {monotonicMs} from './clock.js';
 import {randomId} from './random-ids.js';
 
-/** A first try settled: what UdpChannel.send would have resolved with. */
-export type LeanSettlement = TryOutcome;
-
 interface Pending {
 	readonly id: number;
 	readonly table: Map<number, Pending>;
@@ -22,7 +19,7 @@ interface Pending {
 	readonly qname: Uint8Array;
 	readonly qtype: number;
 	readonly sentAt: number;
-	done: ((settlement: LeanSettlement) => void) | null;
+	done: ((settlement: TryOutcome) => void) | null;
 	mismatched: number;
 	/** The in-flight list, oldest first (see #expire). */
 	older: Pending | null;
@@ -87,7 +84,7 @@ export class LeanUdp {
 	}
 
 	/** Sends one query on socket `at`; `done` is called exactly once (a reply, or the timeout). */
-	ask(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, done: (settlement: LeanSettlement) => void): void {
+	ask(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, done: (settlement: TryOutcome) => void): void {
 		const socket = this.#sockets[at] as dgram.Socket;
 		const table = this.#pending[at] as Map<number, Pending>;
 		let id = randomId();
@@ -111,7 +108,7 @@ export class LeanUdp {
 		if (this.#oldest !== null) this.#timer = setTimeout(() => this.#expire(), Math.max(1, this.#oldest.sentAt + this.#timeoutMs - now));
 	}
 
-	#settle(table: Map<number, Pending>, id: number, pending: Pending, settlement: LeanSettlement): void {
+	#settle(table: Map<number, Pending>, id: number, pending: Pending, settlement: TryOutcome): void {
 		const done = pending.done;
 		if (done === null) return;
 		pending.done = null;
