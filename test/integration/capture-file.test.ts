@@ -143,9 +143,14 @@ describe('damaged and wrong files', () => {
 });
 
 describe('set-up errors', () => {
-	/** The CLI as user nobody when we are root (CI); as ourselves otherwise. */
+	/**
+	 * The CLI as user nobody when we are root (CI); as ourselves otherwise. Nobody keeps one capability,
+	 * CAP_DAC_READ_SEARCH, so a checkout inside a private directory (a 0700 `mktemp -d`) stays readable;
+	 * it has no CAP_NET_RAW or CAP_NET_ADMIN, which is what the test is about.
+	 */
+	const dropTo = ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', process.execPath];
 	const asNobody = (args: string[]) =>
-		spawnSync(isRoot ? 'setpriv' : process.execPath, [...(isRoot ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : []), cliPath, ...args], {encoding: 'utf8', cwd: tmpdir(), timeout: 20_000, env: {...process.env, CI: '1'}});
+		spawnSync(isRoot ? 'setpriv' : process.execPath, [...(isRoot ? dropTo : []), cliPath, ...args], {encoding: 'utf8', cwd: tmpdir(), timeout: 20_000, env: {...process.env, CI: '1'}});
 	const canDropPrivilege = !isRoot || installed('setpriv');
 
 	it(`without root or CAP_NET_RAW: the one-line privilege error with the setcap command${canDropPrivilege ? '' : ' (skipped: setpriv missing)'}`, () => {
