@@ -5,7 +5,8 @@ import {clientRun, log, record, type Context} from './context.js';
 import {countNdjson, judgeCounts, parseCounts, type Verdict} from './gate.js';
 import {measure, type Measured} from './measure.js';
 
-export type ClientKind = 'ceiling' | 'he6' | 'node';
+/** `dgram`: the anchor (bench/node-dgram.mjs), the least a Node client spends; not a floor of the issue. */
+export type ClientKind = 'ceiling' | 'he6' | 'node' | 'dgram';
 
 export interface Config {
 	readonly label: string;
@@ -37,6 +38,7 @@ export function configs(): Config[] {
 		{label: 'dnsperf ceiling (-q 100 -c 4)', kind: 'ceiling', concurrency: 100},
 		...he6Concurrencies.map((c): Config => ({label: `he6-dns batch ${c === null ? '(default)' : `--concurrency ${c}`}`, kind: 'he6', concurrency: c})),
 		...nodeConcurrencies.map((c): Config => ({label: `Node dns.promises.Resolver, C=${c}`, kind: 'node', concurrency: c})),
+		{label: 'anchor: bare node:dgram, pre-built queries, C=500', kind: 'dgram', concurrency: 500},
 	];
 }
 
@@ -102,7 +104,8 @@ async function runOnce(ctx: Context, config: Config, run: number): Promise<Run> 
 		const gate = measured.exitCode === 0 ? verdict : {...verdict, pass: false, detail: `exit ${measured.exitCode}; ${verdict.detail}`};
 		return {measured, namesPerS: names / measured.wallS, cpuUsPerName: ((measured.userS + measured.sysS) / names) * 1e6, gate, detail: gate.detail};
 	}
-	const argv = [process.execPath, path.join(ctx.repo, 'bench', 'node-resolver.mjs'), ctx.fixture.namesFile, `127.0.0.1:${ctx.servers.unbound.port}`, String(config.concurrency)];
+	const script = config.kind === 'dgram' ? 'node-dgram.mjs' : 'node-resolver.mjs';
+	const argv = [process.execPath, path.join(ctx.repo, 'bench', script), ctx.fixture.namesFile, `127.0.0.1:${ctx.servers.unbound.port}`, String(config.concurrency)];
 	const measured = await clientRun(ctx, config.label, argv, run, {stdout});
 	const counts = parseCounts(readFileSync(stdout, 'utf8')) ?? {names: 0, a: 0, aaaa: 0, nodata: 0, errors: 1};
 	rmSync(stdout, {force: true});
