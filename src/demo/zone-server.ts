@@ -10,6 +10,7 @@ import ipaddr from 'ipaddr.js';
 import type {Endpoint, Transport} from '../transport/endpoint.js';
 import {nameKey} from '../wire/name.js';
 import {rcodeValues, Zones, type RcodeName, type ZoneAnswer, type ZoneRecord} from './zone.js';
+import {literalLookup} from '../transport/literal-lookup.js';
 
 export type {RcodeName, SoaData, ZoneRecord} from './zone.js';
 
@@ -128,7 +129,7 @@ export async function startZoneServer(options: ZoneServerOptions): Promise<ZoneS
 
 function bindUdp(address: string, port: number, type: 'udp4' | 'udp6'): Promise<dgram.Socket> {
 	return new Promise((resolve, reject) => {
-		const socket = dgram.createSocket(type);
+		const socket = dgram.createSocket({type, lookup: literalLookup});
 		socket.once('error', reject);
 		socket.bind(port, address, () => {
 			socket.off('error', reject);

@@ -1,6 +1,7 @@
 // Source(D) as getaddrinfo gets it: connect a UDP socket to D (no packet is sent), read the local address.
 import dgram from 'node:dgram';
 import {isIP} from 'node:net';
+import {literalLookup} from '../transport/literal-lookup.js';
 
 /** The discard port; any port works, nothing is sent (Go uses 9, glibc the port asked for). */
 const probePort = 9;
@@ -11,7 +12,7 @@ export function probeSource(destination: string): Promise<string | null> {
 	const family = isIP(bare);
 	if (family === 0) return Promise.resolve(null);
 	return new Promise((resolve) => {
-		const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+		const socket = dgram.createSocket({type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup});
 		const done = (source: string | null): void => {
 			socket.close();
 			resolve(source);
@@ -42,7 +43,7 @@ function probeLane(family: 4 | 6, destinations: readonly string[], out: Map<stri
 		let socket: dgram.Socket | null = null;
 		let i = 0;
 		const fresh = (): dgram.Socket => {
-			const s = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+			const s = dgram.createSocket({type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup});
 			// A failed connect leaves its 'connect' listener behind: that socket is dropped and replaced.
 			s.on('error', () => {
 				if (socket !== s) return;

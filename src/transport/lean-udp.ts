@@ -11,6 +11,7 @@ import {ipFamily, socketAddress, type Endpoint} from './endpoint.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
 import {monotonicMs} from './clock.js';
 import {randomId} from './random-ids.js';
+import {literalLookup} from './literal-lookup.js';
 
 interface Pending {
 	readonly id: number;
@@ -61,7 +62,7 @@ export class LeanUdp {
 	async open(): Promise<void> {
 		const type = ipFamily(this.server) === 6 ? 'udp6' : 'udp4';
 		for (let i = 0; i < this.#count; i++) {
-			const socket = dgram.createSocket({type, recvBufferSize: this.#recvBufferSize});
+			const socket = dgram.createSocket({type, recvBufferSize: this.#recvBufferSize, lookup: literalLookup});
 			const pending = new Map<number, Pending>();
 			socket.on('message', (bytes) => this.#receive(pending, bytes));
 			await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import {ipFamily, normalizeIp, socketAddress, type Endpoint} from './endpoint.js
 import {randomId} from './random-ids.js';
 import {answersQuestion, type AskedQuestion, type TryOutcome, type TrySettlement} from './reply.js';
 import {monotonicMs} from './clock.js';
+import {literalLookup} from './literal-lookup.js';
 
 interface Pending {
 	readonly id: number;
@@ -59,7 +60,7 @@ export class UdpChannel {
 
 	#bind(family: 4 | 6): Promise<dgram.Socket> {
 		return new Promise((resolve, reject) => {
-			const socket = dgram.createSocket({type: family === 6 ? 'udp6' : 'udp4', ...(this.#options.recvBufferSize ? {recvBufferSize: this.#options.recvBufferSize} : {})});
+			const socket = dgram.createSocket({type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup, ...(this.#options.recvBufferSize ? {recvBufferSize: this.#options.recvBufferSize} : {})});
 			socket.once('error', reject);
 			socket.on('message', (bytes, rinfo) => this.#receive(bytes, rinfo));
 			socket.bind(0, () => {
