@@ -1,7 +1,7 @@
 // Records out as NDJSON, CSV or one JSON document, buffered briefly and flushed as they finish.
 import {closeSync, openSync, writeSync} from 'node:fs';
 import {csvHeader, csvLine, csvRow} from './csv.js';
-import {recordLine, type BatchRecord} from './record.js';
+import type {BatchRecord} from './record.js';
 import type {BatchSummary} from './tally.js';
 
 export type BatchFormat = 'ndjson' | 'csv' | 'json';
@@ -66,8 +66,8 @@ export class RecordWriter {
 
 	record(record: BatchRecord): void {
 		if (this.#format === 'csv') this.#add(csvLine(csvRow(record.json)));
-		else if (this.#format === 'json') this.#add((this.#records > 0 ? ',\n' : '') + recordLine(record.json).trimEnd());
-		else this.#add(recordLine(record.json));
+		else if (this.#format === 'json') this.#add((this.#records > 0 ? ',\n' : '') + record.line().trimEnd());
+		else this.#add(record.line());
 		this.#records++;
 	}
 
