@@ -79,7 +79,9 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 					else aaaa = outcome;
 					if (a === null || aaaa === null) return;
 					const host: HostOutcome = {name: qname, unicode: checked.unicode, a, aaaa};
-					general.conclude(host, input, index).then(resolve, reject);
+					const now = general.concludeNow(host, input, index);
+					if (now !== null) resolve(now);
+					else general.conclude(host, input, index).then(resolve, reject);
 				};
 				const take =
 					(family: Family) =>
