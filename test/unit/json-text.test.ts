@@ -8,6 +8,7 @@ import {familyJson, jsonLine} from '../../src/report/json.js';
 import {familyText, jsonString, jsonText} from '../../src/report/json-text.js';
 import type {FamilyOutcome, LookupProblem, OtherRecord, Status, Verdict} from '../../src/resolve/types.js';
 import type {RuleId} from '../../src/select/types.js';
+import type {Endpoint} from '../../src/transport/endpoint.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 2000);
 
@@ -39,7 +40,7 @@ const family: fc.Arbitrary<FamilyOutcome> = fc.record({
 	addresses: fc.array(fc.record({address: text, ttl: number}), {maxLength: 3}),
 	soa: nullable(fc.record({name: text, ttl: number, mname: text, rname: text, serial: number, refresh: number, retry: number, expire: number, minimum: number})),
 	otherRecords: fc.array(other, {maxLength: 2}),
-	server: nullable(fc.constantFrom({address: '127.0.0.1', port: 53}, {address: '::1', port: 5353}, {address: 'fe80::1%eth0', port: 53})),
+	server: nullable(fc.constantFrom<Endpoint>({address: '127.0.0.1', port: 53, scope: null}, {address: '::1', port: 5353, scope: null}, {address: 'fe80::1', port: 53, scope: 'eth0'})),
 	transport: nullable(fc.constantFrom('udp' as const, 'tcp' as const)),
 	rttMs: nullable(number),
 	queries: fc.nat(),
@@ -75,7 +76,7 @@ describe('records as text', () => {
 		fc.assert(
 			fc.property(text, (s) => {
 				expect(jsonString(s)).toBe(jsonLine(s).trimEnd());
-				expect(JSON.parse(jsonString(s))).toBe(s.isWellFormed() ? s : JSON.parse(JSON.stringify(s)));
+				expect(JSON.parse(jsonString(s))).toBe(JSON.parse(JSON.stringify(s)));
 			}),
 			{numRuns: runs},
 		);
