@@ -2,7 +2,8 @@
 import type {HostResult} from '../core/host-result.js';
 import {judge} from '../core/verdict.js';
 import {hostJson, jsonLine} from '../report/json.js';
-import {hostTailText, jsonNumber, jsonString} from '../report/json-text.js';
+import {JsonBytes} from '../report/json-bytes.js';
+import {writeHostTail} from '../report/json-text.js';
 import {invalidOutcome} from '../resolve/lookup.js';
 import {describeRule} from '../select/rfc6724.js';
 import type {Brief} from './outcome-code.js';
@@ -20,7 +21,9 @@ export interface BatchRecord {
 	readonly json: Readonly<Record<string, unknown>>;
 	readonly brief: Brief;
 	readonly queries: number;
-	/** The NDJSON line: jsonLine(json), byte for byte. */
+	/** Appends the NDJSON line, jsonLine(json) byte for byte, to `out`. */
+	write(out: JsonBytes): void;
+	/** The same line as a string. */
 	line(): string;
 }
 
@@ -50,11 +53,27 @@ class FullRecord implements BatchRecord {
 		return (this.#json ??= {line: this.#place.line, input: this.#place.input, rank: this.#place.rank, duplicateOf: null, ...hostJson(this.#result)});
 	}
 
-	line(): string {
+	write(out: JsonBytes): void {
 		const place = this.#place;
 		const result = this.#result;
 		// The spread above: `input` keeps its place after `line` and takes hostJson's value.
-		return `{"line":${jsonNumber(place.line)},"input":${jsonString(result.input)},"rank":${place.rank === null ? 'null' : jsonNumber(place.rank)},"duplicateOf":null,"name":${jsonString(result.name)},${hostTailText(result)}}\n`;
+		out.ascii('{"line":');
+		out.number(place.line);
+		out.ascii(',"input":');
+		out.string(result.input);
+		out.ascii(',"rank":');
+		out.nullableNumber(place.rank);
+		out.ascii(',"duplicateOf":null,"name":');
+		out.string(result.name);
+		out.ascii(',');
+		writeHostTail(out, result);
+		out.ascii('}\n');
+	}
+
+	line(): string {
+		const out = new JsonBytes(2048);
+		this.write(out);
+		return out.text();
 	}
 }
 
@@ -82,7 +101,7 @@ export function duplicateRecord(place: LinePlace, name: string, unicode: string 
 		verdict: brief.verdict,
 		reason: `same name as line ${first}, checked once (the evidence is in that record)`,
 	};
-	return {json, brief, queries: 0, line: () => jsonLine(json)};
+	return {json, brief, queries: 0, line: () => jsonLine(json), write: (out) => out.utf8(jsonLine(json))};
 }
 
 /** The result of a line refused before sending: an invalid name, an overlong line, a bad Tranco row. */

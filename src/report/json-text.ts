@@ -1,102 +1,158 @@
-// hostJson's fields written as JSON text directly: the same bytes as jsonLine(hostJson(...)), without the objects.
+// hostJson's fields written as JSON bytes directly: the same text as jsonLine(hostJson(...)), without the objects.
 //
 // Decision: a batch writes tens of thousands of records a second, and building hostJson's objects to
-// hand them to JSON.stringify (then scanning the text for C1 controls) cost more than the rest of the
-// record. The shapes are fixed (report/json.ts is the contract), so the text is written field by
-// field in that order. A string that is not plain printable ASCII, and the rare variable parts
-// (problem, other records), still go through jsonLine's own escaping, so every byte stays
-// JSON.stringify's; test/unit/json-text.test.ts holds the two to the same text.
+// hand them to JSON.stringify (then scanning the text for C1 controls, then encoding it again) cost
+// more than the rest of the record. The shapes are fixed (report/json.ts is the contract), so the
+// text is written field by field in that order into a JsonBytes. A string that is not plain printable
+// ASCII, and the rare variable parts (problem, other records), still go through jsonLine's own
+// escaping, so every byte stays JSON.stringify's; test/unit/json-text.test.ts holds the two to the same text.
 import type {HostResult} from '../core/host-result.js';
 import type {RankedAddress, Selection} from '../core/selection.js';
-import type {ChainLink, AddressRecord, FamilyOutcome, SoaRecord} from '../resolve/types.js';
+import type {FamilyOutcome} from '../resolve/types.js';
 import {formatEndpoint, type Endpoint} from '../transport/endpoint.js';
+import {jsonText} from './json.js';
+import type {JsonBytes} from './json-bytes.js';
 
-/** JSON.stringify's text plus jsonLine's C1 escapes (report/json.ts), for any value. */
-export function jsonText(value: unknown): string {
-	const text = JSON.stringify(value);
-	return /[\u007f-\u009f]/.test(text) ? text.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : text;
-}
-
-/** A string as JSON: quoted as is when every character is printable ASCII other than `"` and `\`. */
-export function jsonString(s: string): string {
-	for (let i = 0; i < s.length; i++) {
-		const c = s.charCodeAt(i);
-		if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return jsonText(s);
-	}
-	return `"${s}"`;
-}
-
-const nullableString = (s: string | null): string => (s === null ? 'null' : jsonString(s));
-
-/** A number as JSON.stringify writes it (non-finite numbers become null). */
-export const jsonNumber = (n: number): string => (Number.isFinite(n) ? `${n}` : 'null');
-
-const nullableNumber = (n: number | null): string => (n === null ? 'null' : jsonNumber(n));
-
-/** Endpoints repeat (a run has a few servers): their text is made once per object. */
+/** Endpoints repeat (a run has a few servers): their JSON text is made once per object. */
 const endpointTexts = new WeakMap<Endpoint, string>();
 
-function endpointText(endpoint: Endpoint): string {
+function writeEndpoint(out: JsonBytes, endpoint: Endpoint): void {
 	let text = endpointTexts.get(endpoint);
 	if (text === undefined) {
-		text = jsonString(formatEndpoint(endpoint));
+		text = jsonText(formatEndpoint(endpoint));
 		endpointTexts.set(endpoint, text);
 	}
-	return text;
+	out.utf8(text);
 }
 
-function chainText(chain: readonly ChainLink[]): string {
-	if (chain.length === 0) return '[]';
-	let out = '';
-	for (const link of chain) out += `${out === '' ? '[' : ','}{"name":${jsonString(link.name)},"target":${jsonString(link.target)},"ttl":${jsonNumber(link.ttl)}}`;
-	return `${out}]`;
+/** familyJson(outcome) as JSON. */
+export function writeFamily(out: JsonBytes, o: FamilyOutcome): void {
+	out.ascii('{"status":"');
+	out.ascii(o.status);
+	out.ascii('","qname":');
+	out.string(o.qname);
+	out.ascii(',"chain":[');
+	for (let i = 0; i < o.chain.length; i++) {
+		const link = o.chain[i];
+		if (link === undefined) continue;
+		out.ascii(i === 0 ? '{"name":' : ',{"name":');
+		out.string(link.name);
+		out.ascii(',"target":');
+		out.string(link.target);
+		out.ascii(',"ttl":');
+		out.number(link.ttl);
+		out.ascii('}');
+	}
+	out.ascii('],"addresses":[');
+	for (let i = 0; i < o.addresses.length; i++) {
+		const r = o.addresses[i];
+		if (r === undefined) continue;
+		out.ascii(i === 0 ? '{"address":' : ',{"address":');
+		out.string(r.address);
+		out.ascii(',"ttl":');
+		out.number(r.ttl);
+		out.ascii('}');
+	}
+	out.ascii('],"soa":');
+	const soa = o.soa;
+	if (soa === null) out.ascii('null');
+	else {
+		out.ascii('{"name":');
+		out.string(soa.name);
+		out.ascii(',"ttl":');
+		out.number(soa.ttl);
+		out.ascii(',"mname":');
+		out.string(soa.mname);
+		out.ascii(',"rname":');
+		out.string(soa.rname);
+		out.ascii(',"serial":');
+		out.number(soa.serial);
+		out.ascii(',"refresh":');
+		out.number(soa.refresh);
+		out.ascii(',"retry":');
+		out.number(soa.retry);
+		out.ascii(',"expire":');
+		out.number(soa.expire);
+		out.ascii(',"minimum":');
+		out.number(soa.minimum);
+		out.ascii('}');
+	}
+	out.ascii(',"otherRecords":');
+	if (o.otherRecords.length === 0) out.ascii('[]');
+	else out.utf8(jsonText(o.otherRecords));
+	out.ascii(',"server":');
+	if (o.server === null) out.ascii('null');
+	else writeEndpoint(out, o.server);
+	out.ascii(',"transport":');
+	if (o.transport === null) out.ascii('null');
+	else {
+		out.ascii('"');
+		out.ascii(o.transport);
+		out.ascii('"');
+	}
+	out.ascii(',"rttMs":');
+	out.nullableNumber(o.rttMs);
+	out.ascii(',"queries":');
+	out.number(o.queries);
+	out.ascii(',"mismatched":');
+	out.number(o.mismatched);
+	out.ascii(',"flags":');
+	if (o.flags === null) out.ascii('null');
+	else out.ascii(o.flags.ad ? (o.flags.aa ? '{"ad":true,"aa":true}' : '{"ad":true,"aa":false}') : o.flags.aa ? '{"ad":false,"aa":true}' : '{"ad":false,"aa":false}');
+	out.ascii(',"problem":');
+	if (o.problem === null) out.ascii('null');
+	else out.utf8(jsonText(o.problem));
+	out.ascii('}');
 }
 
-function addressesText(addresses: readonly AddressRecord[]): string {
-	if (addresses.length === 0) return '[]';
-	let out = '';
-	for (const r of addresses) out += `${out === '' ? '[' : ','}{"address":${jsonString(r.address)},"ttl":${jsonNumber(r.ttl)}}`;
-	return `${out}]`;
+function writeRanked(out: JsonBytes, r: RankedAddress): void {
+	out.ascii('{"address":');
+	out.string(r.address);
+	out.ascii(r.family === 'A' ? ',"family":"A","source":' : ',"family":"AAAA","source":');
+	out.nullableString(r.source);
+	out.ascii(',"interface":');
+	out.nullableString(r.interface);
+	out.ascii(',"synthesized":');
+	out.nullableString(r.synthesized);
+	out.ascii('}');
 }
 
-function soaText(soa: SoaRecord | null): string {
-	if (soa === null) return 'null';
-	return (
-		`{"name":${jsonString(soa.name)},"ttl":${jsonNumber(soa.ttl)},"mname":${jsonString(soa.mname)},"rname":${jsonString(soa.rname)},` +
-		`"serial":${jsonNumber(soa.serial)},"refresh":${jsonNumber(soa.refresh)},"retry":${jsonNumber(soa.retry)},"expire":${jsonNumber(soa.expire)},"minimum":${jsonNumber(soa.minimum)}}`
-	);
-}
-
-/** familyJson(outcome) as text. */
-export function familyText(o: FamilyOutcome): string {
-	const flags = o.flags === null ? 'null' : `{"ad":${o.flags.ad},"aa":${o.flags.aa}}`;
-	return (
-		`{"status":"${o.status}","qname":${jsonString(o.qname)},"chain":${chainText(o.chain)},"addresses":${addressesText(o.addresses)},` +
-		`"soa":${soaText(o.soa)},"otherRecords":${o.otherRecords.length === 0 ? '[]' : jsonText(o.otherRecords)},` +
-		`"server":${o.server === null ? 'null' : endpointText(o.server)},"transport":${o.transport === null ? 'null' : `"${o.transport}"`},` +
-		`"rttMs":${nullableNumber(o.rttMs)},"queries":${jsonNumber(o.queries)},"mismatched":${jsonNumber(o.mismatched)},"flags":${flags},` +
-		`"problem":${o.problem === null ? 'null' : jsonText(o.problem)}}`
-	);
-}
-
-function rankedText(r: RankedAddress): string {
-	return `{"address":${jsonString(r.address)},"family":"${r.family}","source":${nullableString(r.source)},"interface":${nullableString(r.interface)},"synthesized":${nullableString(r.synthesized)}}`;
-}
-
-function selectionText(s: Selection | null): string {
-	if (s === null) return 'null';
-	let order = '';
-	for (const r of s.order) order += (order === '' ? '' : ',') + rankedText(r);
-	return `{"stack":"${s.stack}","order":[${order}],"chosen":${nullableString(s.chosen)},"rule":${nullableNumber(s.rule)}}`;
+function writeSelection(out: JsonBytes, s: Selection | null): void {
+	if (s === null) {
+		out.ascii('null');
+		return;
+	}
+	out.ascii('{"stack":"');
+	out.ascii(s.stack);
+	out.ascii('","order":[');
+	for (let i = 0; i < s.order.length; i++) {
+		const r = s.order[i];
+		if (r === undefined) continue;
+		if (i > 0) out.ascii(',');
+		writeRanked(out, r);
+	}
+	out.ascii('],"chosen":');
+	out.nullableString(s.chosen);
+	out.ascii(',"rule":');
+	out.nullableNumber(s.rule);
+	out.ascii('}');
 }
 
 /**
- * hostJson(result)'s members after `input` (name is written by the caller where its object places
- * it): `"unicode":…,"a":…,"aaaa":…,"selection":…,"verdict":…,"reason":…`.
+ * hostJson(result)'s members from `unicode` on (the caller writes the ones before, where its object
+ * places them): `"unicode":…,"a":…,"aaaa":…,"selection":…,"verdict":…,"reason":…`.
  */
-export function hostTailText(result: HostResult): string {
-	return (
-		`"unicode":${nullableString(result.unicode)},"a":${familyText(result.a)},"aaaa":${familyText(result.aaaa)},` +
-		`"selection":${selectionText(result.selection)},"verdict":"${result.verdict}","reason":${jsonString(result.reason)}`
-	);
+export function writeHostTail(out: JsonBytes, result: HostResult): void {
+	out.ascii('"unicode":');
+	out.nullableString(result.unicode);
+	out.ascii(',"a":');
+	writeFamily(out, result.a);
+	out.ascii(',"aaaa":');
+	writeFamily(out, result.aaaa);
+	out.ascii(',"selection":');
+	writeSelection(out, result.selection);
+	out.ascii(',"verdict":"');
+	out.ascii(result.verdict);
+	out.ascii('","reason":');
+	out.string(result.reason);
 }

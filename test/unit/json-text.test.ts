@@ -1,11 +1,12 @@
-// Batch records written as text (report/json-text.ts) against jsonLine of the record object: the same bytes.
+// Batch records written as bytes (report/json-text.ts, json-bytes.ts) against jsonLine of the record object: the same text.
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {duplicateRecord, fullRecord, invalidResult} from '../../src/batch/record.js';
 import type {HostResult} from '../../src/core/host-result.js';
 import type {RankedAddress, Selection} from '../../src/core/selection.js';
-import {familyJson, jsonLine} from '../../src/report/json.js';
-import {familyText, jsonString, jsonText} from '../../src/report/json-text.js';
+import {familyJson, jsonLine, jsonText} from '../../src/report/json.js';
+import {JsonBytes} from '../../src/report/json-bytes.js';
+import {writeFamily} from '../../src/report/json-text.js';
 import type {FamilyOutcome, LookupProblem, OtherRecord, Status, Verdict} from '../../src/resolve/types.js';
 import type {RuleId} from '../../src/select/types.js';
 import type {Endpoint} from '../../src/transport/endpoint.js';
@@ -71,12 +72,18 @@ const result: fc.Arbitrary<HostResult> = fc.record({
 });
 const place = fc.record({line: fc.integer({min: 1, max: 2 ** 40}), input: text, rank: nullable(fc.nat())});
 
-describe('records as text', () => {
+/** What a writer puts into a fresh JsonBytes (small, so growing is exercised too). */
+function bytesOf(write: (out: JsonBytes) => void): string {
+	const out = new JsonBytes(16);
+	write(out);
+	return out.text();
+}
+
+describe('records as bytes', () => {
 	it('quotes a string as JSON.stringify does, C1 controls escaped as jsonLine does', () => {
 		fc.assert(
 			fc.property(text, (s) => {
-				expect(jsonString(s)).toBe(jsonLine(s).trimEnd());
-				expect(JSON.parse(jsonString(s))).toBe(JSON.parse(JSON.stringify(s)));
+				expect(bytesOf((out) => out.string(s))).toBe(jsonText(s));
 			}),
 			{numRuns: runs},
 		);
@@ -85,7 +92,7 @@ describe('records as text', () => {
 	it('writes a family as jsonLine(familyJson(...))', () => {
 		fc.assert(
 			fc.property(family, (o) => {
-				expect(familyText(o)).toBe(jsonText(familyJson(o)));
+				expect(bytesOf((out) => writeFamily(out, o))).toBe(jsonText(familyJson(o)));
 			}),
 			{numRuns: runs},
 		);
@@ -96,6 +103,16 @@ describe('records as text', () => {
 			fc.property(place, result, (p, r) => {
 				const record = fullRecord(p, r);
 				expect(record.line()).toBe(jsonLine(record.json));
+				expect(bytesOf((out) => record.write(out))).toBe(jsonLine(record.json));
+			}),
+			{numRuns: runs},
+		);
+	});
+
+	it('writes numbers as JSON.stringify does', () => {
+		fc.assert(
+			fc.property(fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -0, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 1e21, 0.1, NaN, Infinity)), (n) => {
+				expect(bytesOf((out) => out.number(n))).toBe(JSON.stringify(n));
 			}),
 			{numRuns: runs},
 		);
@@ -108,6 +125,7 @@ describe('records as text', () => {
 				expect(invalid.line()).toBe(jsonLine(invalid.json));
 				const duplicate = duplicateRecord(p, input, null, {verdict: 'migrated', a: 'NOERROR', aaaa: 'NOERROR'}, 1);
 				expect(duplicate.line()).toBe(jsonLine(duplicate.json));
+				expect(bytesOf((out) => duplicate.write(out))).toBe(jsonLine(duplicate.json));
 			}),
 			{numRuns: 200},
 		);
