@@ -5,7 +5,7 @@ import {checkName, type NameCheck} from '../resolve/names.js';
 import {InFlightLimit} from './in-flight-limit.js';
 import {ListClassifier, type ListItem} from './input.js';
 import type {InputLine} from './line-reader.js';
-import {digest, inShard, nameKey, type Digest, type Shard} from './name-key.js';
+import {digest, inShard, nameKey, seededDigest, type Digest, type Shard} from './name-key.js';
 import {pack, pending, unpack} from './outcome-code.js';
 import {duplicateRecord, fullRecord, invalidResult, type BatchRecord, type LinePlace} from './record.js';
 import type {ResumedLines} from './resume.js';
@@ -70,6 +70,8 @@ export class BatchEngine {
 	/** Duplicates (holding slots) waiting for an original in flight, by the original's line. */
 	readonly #waiting = new Map<number, Task[]>();
 	readonly #limit: InFlightLimit;
+	/** SHA-1 when a shard is taken (its split is SHA-1's), else a cheaper digest for the duplicate table. */
+	readonly #digest: (key: string) => Digest;
 	#lines: AsyncIterator<readonly InputLine[]> | null = null;
 	#chunk: readonly InputLine[] = [];
 	#at = 0;
@@ -86,6 +88,7 @@ export class BatchEngine {
 	constructor(options: BatchEngineOptions) {
 		this.#o = options;
 		this.#limit = new InFlightLimit(options.concurrency, options.timeoutMs);
+		this.#digest = options.shard === null ? seededDigest((Math.random() * 0x100000000) >>> 0) : digest;
 	}
 
 	progress(): BatchProgress {
@@ -195,7 +198,7 @@ export class BatchEngine {
 		}
 		const place: LinePlace = {line: item.line, input: item.input, rank: item.rank};
 		const checked = item.invalid === null ? checkName(item.input) : null;
-		const key = digest(checked?.ok === true ? nameKey(checked.ascii, checked.absolute, this.#o.search) : item.input);
+		const key = this.#digest(checked?.ok === true ? nameKey(checked.ascii, checked.absolute, this.#o.search) : item.input);
 		if (this.#o.shard !== null && !inShard(key, this.#o.shard)) {
 			tally.skipped.otherShard++;
 			return;
