@@ -10,15 +10,11 @@ import type {SourceInfo} from '../select/types.js';
  */
 export function cachedSources(provider: SourceProvider, limit = 16384): SourceProvider {
 	let cache = new Map<string, SourceInfo | null>();
-	/** A cached answer, else the provider's own immediate one (then cached too); undefined: ask. */
+	/** A cached answer, else the provider's own immediate one (not cached: it is as cheap as the cache); undefined: ask. */
 	const known = (destination: string): SourceInfo | null | undefined => {
 		const cached = cache.get(destination);
 		if (cached !== undefined || cache.has(destination)) return cached;
-		const now = provider.known?.(destination);
-		if (now === undefined) return undefined;
-		if (cache.size >= limit) cache = new Map();
-		cache.set(destination, now);
-		return now;
+		return provider.known?.(destination);
 	};
 	const cachedProvider = async (destinations: readonly string[]): Promise<Map<string, SourceInfo | null>> => {
 		const missing = destinations.filter((d) => !cache.has(d));

@@ -41,21 +41,33 @@ export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): Sou
 
 /** The what-if map's answers; a destination it does not cover is unusable (no source). Known at once. */
 export function whatIfSources(whatIf: WhatIf): SourceProvider {
+	// A map names a few sources: each one's SourceInfo is made once and shared (it is read-only).
+	const infos = new Map<string, SourceInfo>();
 	const known = (destination: string): SourceInfo | null => {
 		const source = whatIfSource(whatIf, destination) ?? null;
 		if (source === null) return null;
-		const attrs = whatIf.attrs.get(source);
-		return {
-			address: source,
-			prefixLen: attrs?.prefixLen ?? (source.includes(':') ? 64 : 24),
-			deprecated: attrs?.deprecated ?? false,
-			home: attrs?.home ?? false,
-			native: attrs?.native ?? true,
-			interface: attrs?.interface ?? null,
-		};
+		let info = infos.get(source);
+		if (info === undefined) {
+			info = sourceInfo(whatIf, source);
+			infos.set(source, info);
+		}
+		return info;
 	};
 	const provider = async (destinations: readonly string[]): Promise<Map<string, SourceInfo | null>> => new Map(destinations.map((d) => [d, known(d)]));
 	return Object.assign(provider, {known});
+}
+
+/** A what-if source's attributes (a source the map's attrs do not name: a native /64 or /24). */
+function sourceInfo(whatIf: WhatIf, source: string): SourceInfo {
+	const attrs = whatIf.attrs.get(source);
+	return {
+		address: source,
+		prefixLen: attrs?.prefixLen ?? (source.includes(':') ? 64 : 24),
+		deprecated: attrs?.deprecated ?? false,
+		home: attrs?.home ?? false,
+		native: attrs?.native ?? true,
+		interface: attrs?.interface ?? null,
+	};
 }
 
 function memo<T>(read: () => T): () => T {

@@ -32,6 +32,16 @@ export function parseIp(text: string): Ip {
 
 const parsed = new Map<string, Ip>();
 
+/**
+ * parseIp for the two plain forms only — a dotted quad, or hex groups with at most one `::` — and null
+ * for anything else (a zone, an embedded IPv4, not an address). Every text it takes is one net.isIP
+ * accepts, so callers can skip that regex for the addresses DNS answers are written as.
+ */
+export function parsePlainIp(text: string): Ip | null {
+	if (text.includes(':') ? plainIpv6(text) === null : inetPton4(text) === null) return null;
+	return parseIp(text);
+}
+
 function parseIpUncached(text: string): Ip {
 	// Decision: no colon, so IPv4 — and inet_pton's dotted quad (no leading zeros, as ipaddr.js's
 	// "four-part decimal"); asking ipaddr.js about IPv6 text first costs it a thrown exception each time.

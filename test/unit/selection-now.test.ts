@@ -11,6 +11,8 @@ import type {RuleId, SourceInfo, Stack} from '../../src/select/types.js';
 import {parseWhatIf} from '../../src/host/what-if.js';
 import {whatIfSources, type SourceProvider} from '../../src/host/sources.js';
 import {isIP} from 'node:net';
+import ipaddr from 'ipaddr.js';
+import {parseIp, parsePlainIp} from '../../src/select/policy.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 500);
 
@@ -86,5 +88,30 @@ describe('selection without waiting', () => {
 		expect(selectAddressesNow(outcome('A', ['192.0.2.1']), outcome('AAAA', []), [], withCache)).toBeUndefined();
 		await cached(['192.0.2.1']);
 		expect(selectAddressesNow(outcome('A', ['192.0.2.1']), outcome('AAAA', []), [], withCache)).toEqual(await selectAddresses(outcome('A', ['192.0.2.1']), outcome('AAAA', []), [], withCache));
+	});
+
+	it('parses plain address text only where net.isIP accepts it, as parseIp does, and every address DNS answers are written as', () => {
+		const v4text = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
+		const v6text = fc.uint8Array({minLength: 16, maxLength: 16}).map((b) => ipaddr.fromByteArray([...b]).toString());
+		const odd = fc.oneof(
+			fc.stringMatching(/^[0-9a-fA-F:.%]{0,20}$/),
+			fc.constantFrom('::ffff:1.2.3.4', 'fe80::1%eth0', '01.2.3.4', '1.2.3', '1:2:3:4:5:6:7:8:9', ':::', '1::2::3', 'ABCD::EF', '', '::', '1.2.3.4.'),
+		);
+		fc.assert(
+			fc.property(fc.oneof(v4text, v6text, odd), (text) => {
+				const plain = parsePlainIp(text);
+				if (plain !== null) {
+					expect(isIP(text)).not.toBe(0);
+					expect(plain).toEqual(parseIp(text));
+				}
+			}),
+			{numRuns: runs * 4},
+		);
+		fc.assert(
+			fc.property(fc.oneof(v4text, v6text), (text) => {
+				expect(parsePlainIp(text)).not.toBeNull();
+			}),
+			{numRuns: runs},
+		);
 	});
 });
