@@ -1,7 +1,8 @@
-// The records a walk did not use (resolve/other-records.ts) against the former set-of-keys form: the same list.
+// The chain walk and the records it did not use (resolve/chain.ts, other-records.ts) against their former forms.
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {walkChain, type ChainWalk} from '../../src/resolve/chain.js';
+import {maxChainHops, walkChain, type ChainWalk} from '../../src/resolve/chain.js';
+import type {ChainLink} from '../../src/resolve/types.js';
 import {otherRecords} from '../../src/resolve/other-records.js';
 import type {Family, OtherRecord} from '../../src/resolve/types.js';
 import type {ReplyView, WireRecord} from '../../src/wire/codec.js';
@@ -21,6 +22,26 @@ function reference(message: ReplyView, walk: ChainWalk, family: Family): OtherRe
 	return out;
 }
 
+/** walkChain as it was written before (a set of names made up front, filter and find per hop). */
+function referenceWalk(answers: readonly WireRecord[], start: string, family: Family, prior: readonly ChainLink[] = []): ChainWalk {
+	const chain: ChainLink[] = [];
+	const seen = new Set<string>([...prior.map((link) => nameKey(link.name)), nameKey(start)]);
+	let tail = start;
+	for (;;) {
+		const key = nameKey(tail);
+		const addresses = answers.filter((rr) => rr.type === family && nameKey(rr.name) === key).map((rr) => ({address: String(rr.data), ttl: rr.ttl}));
+		if (addresses.length > 0) return {end: 'addresses', chain, addresses, tail};
+		const cname = answers.find((rr) => rr.type === 'CNAME' && nameKey(rr.name) === key);
+		if (cname === undefined) return {end: 'stopped', chain, tail};
+		const target = String(cname.data);
+		if (prior.length + chain.length >= maxChainHops) return {end: 'too-long', chain, tail};
+		chain.push({name: cname.name, target, ttl: cname.ttl});
+		if (seen.has(nameKey(target))) return {end: 'loop', chain, tail: target};
+		seen.add(nameKey(target));
+		tail = target;
+	}
+}
+
 const name = fc.constantFrom('a.example', 'A.Example', 'b.example', 'c.example', 'B.EXAMPLE', 'a.example.x');
 const rr: fc.Arbitrary<WireRecord> = fc.oneof(
 	fc.record({name, type: fc.constant('A'), ttl: fc.nat(100), data: fc.constantFrom('192.0.2.1', '192.0.2.2')}),
@@ -35,7 +56,17 @@ const authority: fc.Arbitrary<WireRecord> = fc.oneof(
 	fc.record({name, type: fc.constant('SOA'), ttl: fc.nat(100), data: fc.constant({mname: 'ns.example', rname: 'h.example', serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 5})}),
 );
 
-describe('other records', () => {
+describe('chain walk and other records', () => {
+	it('walks as before, loops and the hop limit across prior links included', () => {
+		const link = fc.record({name, target: name, ttl: fc.nat(100)});
+		fc.assert(
+			fc.property(fc.array(rr, {maxLength: 8}), name, fc.constantFrom<Family>('A', 'AAAA'), fc.array(link, {maxLength: 17}), (answers, start, family, prior) => {
+				expect(walkChain(answers, start, family, prior)).toEqual(referenceWalk(answers, start, family, prior));
+			}),
+			{numRuns: runs},
+		);
+	});
+
 	it('are what the set of used keys left, in order', () => {
 		fc.assert(
 			fc.property(fc.array(rr, {maxLength: 6}), fc.array(authority, {maxLength: 3}), name, fc.constantFrom<Family>('A', 'AAAA'), (answers, authorities, start, family) => {
