@@ -51,7 +51,13 @@ interface Read {
  */
 class Reader {
 	readonly b: Buffer;
-	readonly cache = new Map<number, Read>();
+	/**
+	 * Names read so far by offset: a few in a typical reply, kept in two short arrays (a Map per
+	 * message was a large part of what a reply allocated); a long message moves them to a Map.
+	 */
+	readonly #offsets: number[] = [];
+	readonly #reads: Read[] = [];
+	#map: Map<number, Read> | null = null;
 	end = 0;
 
 	constructor(b: Buffer) {
@@ -86,7 +92,7 @@ class Reader {
 				if (target >= limit) return null;
 				const end = position + 2;
 				if (depth >= maxPointerDepth) return null;
-				const rest = this.cache.get(target) ?? this.#read(target, depth + 1);
+				const rest = this.#cached(target) ?? this.#read(target, depth + 1);
 				if (rest === null) return null;
 				this.end = end;
 				const total = wire - 1 + rest.wire;
@@ -104,9 +110,23 @@ class Reader {
 		}
 	}
 
+	#cached(offset: number): Read | undefined {
+		if (this.#map !== null) return this.#map.get(offset);
+		const offsets = this.#offsets;
+		for (let i = 0; i < offsets.length; i++) if (offsets[i] === offset) return this.#reads[i];
+		return undefined;
+	}
+
 	#keep(offset: number, name: string, wire: number): Read {
 		const read = {name, wire};
-		this.cache.set(offset, read);
+		if (this.#map !== null) this.#map.set(offset, read);
+		else if (this.#offsets.length < 16) {
+			this.#offsets.push(offset);
+			this.#reads.push(read);
+		} else {
+			this.#map = new Map(this.#offsets.map((at, i) => [at, this.#reads[i] as Read]));
+			this.#map.set(offset, read);
+		}
 		return read;
 	}
 
