@@ -75,20 +75,25 @@ export class JsonBytes {
 		else this.string(s);
 	}
 
-	/** A number as JSON.stringify writes it: small whole numbers digit by digit, others through String. */
+	/** A number as JSON.stringify writes it: whole numbers up to 2³¹ digit by digit, others through String. */
 	number(n: number): void {
 		if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
 			this.#room(10);
-			if (n === 0) {
-				this.buffer[this.length++] = 0x30;
+			const b = this.buffer;
+			if (n < 10) {
+				b[this.length++] = 0x30 + n;
 				return;
 			}
-			let digits = 0;
-			for (let v = n; v > 0; v = (v / 10) | 0) digits++;
-			const b = this.buffer;
+			const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
 			let at = this.length + digits;
 			this.length = at;
-			for (let v = n; v > 0; v = (v / 10) | 0) b[--at] = 0x30 + (v % 10);
+			let v = n;
+			while (v >= 10) {
+				const q = (v / 10) | 0;
+				b[--at] = 0x30 + (v - q * 10);
+				v = q;
+			}
+			b[--at] = 0x30 + v;
 			return;
 		}
 		this.ascii(Number.isFinite(n) ? `${n}` : 'null');

@@ -111,7 +111,7 @@ describe('records as bytes', () => {
 
 	it('writes numbers as JSON.stringify does', () => {
 		fc.assert(
-			fc.property(fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -0, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 1e21, 0.1, NaN, Infinity)), (n) => {
+			fc.property(fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -0, 9, 10, 99, 100, 86399, 999999999, 1000000000, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 1e21, 0.1, NaN, Infinity), fc.nat()), (n) => {
 				expect(bytesOf((out) => out.number(n))).toBe(JSON.stringify(n));
 			}),
 			{numRuns: runs},
