@@ -18,7 +18,7 @@ import {monotonicMs} from '../transport/clock.js';
  * has it), which the engine then uses: no promise per name.
  */
 export interface BatchChecker extends Pick<HostChecker, 'check'> {
-	/** check() as callbacks: exactly one of `done` and `fail` is called, never synchronously required. */
+	/** check() as callbacks: exactly one of `done` and `fail` is called, once (possibly before this returns). */
 	checkWith?(input: string, index: number, checked: NameCheck, done: (result: HostResult) => void, fail: (error: unknown) => void): void;
 }
 
