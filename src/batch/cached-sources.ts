@@ -10,7 +10,13 @@ import type {SourceInfo} from '../select/types.js';
  */
 export function cachedSources(provider: SourceProvider, limit = 16384): SourceProvider {
 	let cache = new Map<string, SourceInfo | null>();
-	return async (destinations) => {
+	/** A cached answer, else the provider's own immediate one (not cached: it is as cheap as the cache); undefined: ask. */
+	const known = (destination: string): SourceInfo | null | undefined => {
+		const cached = cache.get(destination);
+		if (cached !== undefined || cache.has(destination)) return cached;
+		return provider.known?.(destination);
+	};
+	const cachedProvider = async (destinations: readonly string[]): Promise<Map<string, SourceInfo | null>> => {
 		const missing = destinations.filter((d) => !cache.has(d));
 		const fresh = missing.length > 0 ? await provider(missing) : new Map<string, SourceInfo | null>();
 		const out = new Map<string, SourceInfo | null>();
@@ -19,4 +25,5 @@ export function cachedSources(provider: SourceProvider, limit = 16384): SourcePr
 		for (const [destination, source] of fresh) cache.set(destination, source);
 		return out;
 	};
+	return Object.assign(cachedProvider, {known});
 }

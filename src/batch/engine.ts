@@ -1,10 +1,11 @@
 // The batch loop: reads lines as they come, keeps at most `concurrency` names in flight, emits a record each.
 import type {HostChecker} from '../core/host-check.js';
+import type {HostResult} from '../core/host-result.js';
 import {checkName, type NameCheck} from '../resolve/names.js';
 import {InFlightLimit} from './in-flight-limit.js';
 import {ListClassifier, type ListItem} from './input.js';
 import type {InputLine} from './line-reader.js';
-import {digest, inShard, nameKey, type Digest, type Shard} from './name-key.js';
+import {digest, inShard, nameKey, seededDigest, type Digest, type Shard} from './name-key.js';
 import {pack, pending, unpack} from './outcome-code.js';
 import {duplicateRecord, fullRecord, invalidResult, type BatchRecord, type LinePlace} from './record.js';
 import type {ResumedLines} from './resume.js';
@@ -12,9 +13,19 @@ import {SeenTable} from './seen-table.js';
 import type {BatchTally, RecordKind} from './tally.js';
 import {monotonicMs} from '../transport/clock.js';
 
+/**
+ * What the engine needs of a checker: check(), and optionally the same with callbacks (the lean lane
+ * has it), which the engine then uses: no promise per name.
+ */
+export interface BatchChecker extends Pick<HostChecker, 'check'> {
+	/** check() as callbacks: exactly one of `done` and `fail` is called, once (possibly before this returns). */
+	checkWith?(input: string, index: number, checked: NameCheck, done: (result: HostResult) => void, fail: (error: unknown) => void): void;
+}
+
 export interface BatchEngineOptions {
-	readonly lines: AsyncIterable<InputLine>;
-	readonly checker: Pick<HostChecker, 'check'>;
+	/** The list, a chunk's lines at a time (line-reader.ts readLineBatches). */
+	readonly lines: AsyncIterable<readonly InputLine[]>;
+	readonly checker: BatchChecker;
 	/** Names (and duplicates waiting for them) in flight at once, at most (see InFlightLimit). */
 	readonly concurrency: number;
 	/** The first try's timeout: what a reply may wait, unread, is a quarter of it. */
@@ -40,26 +51,44 @@ export interface BatchProgress {
 	readonly limit: number;
 }
 
-const stopped = Symbol('stopped');
+/** A name line that needs a slot: its check, or a duplicate waiting for its first line's check. */
+type Task =
+	| {readonly kind: 'check'; readonly place: LinePlace; readonly key: Digest; readonly checked: NameCheck & {ok: true}}
+	| {readonly kind: 'duplicate'; readonly place: LinePlace; readonly key: Digest; readonly checked: NameCheck & {ok: true}; readonly first: number};
 
+/**
+ * Decision: a state machine driven by callbacks, not an async loop. `#pump` takes lines while there
+ * is a free slot, from a chunk of lines read ahead; a check's completion frees its slot and pumps
+ * again; a line that needs a slot while none is free waits as the one parked task. The async loop
+ * made about a dozen promises per name (the line, the stop race, the slot, the check, its
+ * bookkeeping), as much work as judging the name.
+ */
 export class BatchEngine {
 	readonly #o: BatchEngineOptions;
 	readonly #classifier = new ListClassifier();
 	readonly #seen = new SeenTable(4096);
-	/** Originals in flight, by line: what their duplicates wait for. */
-	readonly #inFlight = new Map<number, Promise<void>>();
+	/** Duplicates (holding slots) waiting for an original in flight, by the original's line. */
+	readonly #waiting = new Map<number, Task[]>();
+	readonly #limit: InFlightLimit;
+	/** SHA-1 when a shard is taken (its split is SHA-1's), else a cheaper digest for the duplicate table. */
+	readonly #digest: (key: string) => Digest;
+	#lines: AsyncIterator<readonly InputLine[]> | null = null;
+	#chunk: readonly InputLine[] = [];
+	#at = 0;
+	#reading = false;
+	#ended = false;
+	#parked: Task | null = null;
+	#pumping = false;
 	#busy = 0;
-	#wake: (() => void) | null = null;
-	#interrupt: (() => void) | null = null;
 	#failure: {error: unknown} | null = null;
+	#finish: (() => void) | null = null;
 	#linesRead = 0;
 	#bytesRead = 0;
-
-	readonly #limit: InFlightLimit;
 
 	constructor(options: BatchEngineOptions) {
 		this.#o = options;
 		this.#limit = new InFlightLimit(options.concurrency, options.timeoutMs);
+		this.#digest = options.shard === null ? seededDigest((Math.random() * 0x100000000) >>> 0) : digest;
 	}
 
 	progress(): BatchProgress {
@@ -67,53 +96,101 @@ export class BatchEngine {
 	}
 
 	/** Reads the list to its end (or to `stop`), then waits for everything in flight. Rejects on a bug. */
-	async run(): Promise<void> {
+	run(): Promise<void> {
 		const stop = this.#o.stop;
-		const onAbort = (): void => this.#interrupt?.();
-		stop.addEventListener('abort', onAbort, {once: true});
-		const lines = this.#o.lines[Symbol.asyncIterator]();
-		const ticker = setInterval(() => {
-			this.#limit.update(monotonicMs());
-			this.#wakeUp();
-		}, 250);
-		ticker.unref();
-		try {
-			try {
-				while (!stop.aborted && this.#failure === null) {
-					const next = await this.#unlessStopped(lines.next());
-					if (next === stopped || next.done === true) break;
-					this.#linesRead = next.value.number;
-					this.#bytesRead = next.value.offset;
-					await this.#take(this.#classifier.classify(next.value));
-				}
-			} finally {
+		this.#lines = this.#o.lines[Symbol.asyncIterator]();
+		return new Promise<void>((resolve, reject) => {
+			const onAbort = (): void => this.#pump();
+			stop.addEventListener('abort', onAbort, {once: true});
+			const ticker = setInterval(() => {
+				this.#limit.update(monotonicMs());
+				this.#pump();
+			}, 250);
+			ticker.unref();
+			this.#finish = () => {
+				this.#finish = null;
+				clearInterval(ticker);
 				stop.removeEventListener('abort', onAbort);
-				// Not awaited: a read of an idle stdin may never return, and the run must still end.
-				void lines.return?.(undefined).catch(() => undefined);
-			}
-			while (this.#busy > 0) await new Promise<void>((resolve) => (this.#wake = resolve));
-		} finally {
-			clearInterval(ticker);
-		}
-		if (this.#failure !== null) throw this.#failure.error;
-	}
-
-	/**
-	 * `work`, or `stopped` as soon as the stop comes. Decision: not Promise.race with one long-lived
-	 * stop promise — every race adds a reaction to it that is never released, so memory would grow
-	 * with every line read. One interrupt slot, replaced per wait, holds nothing after it.
-	 */
-	#unlessStopped<T>(work: Promise<T>): Promise<T | typeof stopped> {
-		if (this.#o.stop.aborted) return Promise.resolve(stopped);
-		return new Promise<T | typeof stopped>((resolve, reject) => {
-			this.#interrupt = () => resolve(stopped);
-			work.then(resolve, reject);
-		}).finally(() => {
-			this.#interrupt = null;
+				this.#closeLines();
+				if (this.#failure !== null) reject(this.#failure.error);
+				else resolve();
+			};
+			this.#pump();
 		});
 	}
 
-	async #take(item: ListItem): Promise<void> {
+	/** Takes lines while there is room, reads ahead when the chunk is used up, and ends the run when all is done. */
+	#pump(): void {
+		// A completion inside the loop (never expected, but harmless) is seen by the loop's own checks.
+		if (this.#pumping || this.#finish === null) return;
+		this.#pumping = true;
+		try {
+			while (!this.#o.stop.aborted && this.#failure === null) {
+				if (this.#parked !== null) {
+					if (this.#busy >= this.#limit.value) break;
+					const task = this.#parked;
+					this.#parked = null;
+					this.#launch(task);
+					continue;
+				}
+				if (this.#at >= this.#chunk.length) {
+					if (!this.#ended) this.#read();
+					break;
+				}
+				const line = this.#chunk[this.#at++] as InputLine;
+				this.#linesRead = line.number;
+				this.#bytesRead = line.offset;
+				this.#take(this.#classifier.classify(line));
+			}
+		} catch (error) {
+			// emit (the writer) or the classifier threw: a bug or a broken output; the run ends (resumable).
+			this.#failure ??= {error};
+		} finally {
+			this.#pumping = false;
+		}
+		const taking = !this.#o.stop.aborted && this.#failure === null;
+		if (!taking) {
+			// Stopped: a parked line is not started (the stop takes no new name).
+			this.#parked = null;
+			this.#closeLines();
+		}
+		const drained = !taking || (this.#ended && this.#at >= this.#chunk.length && this.#parked === null);
+		if (drained && this.#busy === 0) this.#finish?.();
+	}
+
+	/** Reads the next chunk of lines; a read error ends the run at once, as a bug does. */
+	#read(): void {
+		if (this.#reading || this.#lines === null) return;
+		this.#reading = true;
+		this.#lines.next().then(
+			(next) => {
+				this.#reading = false;
+				if (next.done === true) this.#ended = true;
+				else {
+					this.#chunk = next.value;
+					this.#at = 0;
+				}
+				this.#pump();
+			},
+			(error: unknown) => {
+				this.#reading = false;
+				this.#ended = true;
+				this.#failure ??= {error};
+				// Not waiting for the names in flight: their records may never come if the input is gone for good.
+				this.#finish?.();
+			},
+		);
+	}
+
+	#closeLines(): void {
+		const lines = this.#lines;
+		this.#lines = null;
+		this.#ended = true;
+		// Not awaited: a read of an idle stdin may never return, and the run must still end.
+		void lines?.return?.(undefined).catch(() => undefined);
+	}
+
+	#take(item: ListItem): void {
 		const tally = this.#o.tally;
 		if (item.kind === 'skip') {
 			tally.skipped[item.why]++;
@@ -121,7 +198,7 @@ export class BatchEngine {
 		}
 		const place: LinePlace = {line: item.line, input: item.input, rank: item.rank};
 		const checked = item.invalid === null ? checkName(item.input) : null;
-		const key = digest(checked?.ok === true ? nameKey(checked.ascii, checked.absolute, this.#o.search) : item.input);
+		const key = this.#digest(checked?.ok === true ? nameKey(checked.ascii, checked.absolute, this.#o.search) : item.input);
 		if (this.#o.shard !== null && !inShard(key, this.#o.shard)) {
 			tally.skipped.otherShard++;
 			return;
@@ -146,29 +223,87 @@ export class BatchEngine {
 				return;
 			}
 			// The first is still in flight: wait for it, holding a slot so waiting duplicates are bounded too.
-			if ((await this.#slot()) === stopped) return;
-			const original = this.#inFlight.get(first) ?? Promise.resolve();
-			this.#start(
-				original.then(() => {
-					const done = unpack(this.#seen.code(this.#seen.find(key)));
-					if (done !== null) this.#record(duplicateRecord(place, checked.ascii, checked.unicode, done, first), 'duplicate');
-				}),
-			);
+			this.#enter({kind: 'duplicate', place, key, checked, first});
 			return;
 		}
 		this.#seen.insert(key, item.line, pending);
-		if ((await this.#slot()) === stopped) return;
-		const work = this.#check(place, key, checked);
-		this.#inFlight.set(item.line, work);
-		this.#start(work.finally(() => this.#inFlight.delete(item.line)));
+		this.#enter({kind: 'check', place, key, checked});
 	}
 
-	async #check(place: LinePlace, key: Digest, checked: NameCheck): Promise<void> {
-		const result = await this.#o.checker.check(place.input, place.line - 1, undefined, checked);
-		this.#limit.completed();
-		const record = fullRecord(place, result);
-		this.#seen.setCode(key, pack(record.brief));
-		this.#record(record, 'checked');
+	/** Starts `task` in a free slot, or parks it until one frees (the pump then takes no further line). */
+	#enter(task: Task): void {
+		if (this.#busy >= this.#limit.value) this.#parked = task;
+		else this.#launch(task);
+	}
+
+	#launch(task: Task): void {
+		this.#busy++;
+		if (task.kind === 'duplicate') {
+			const done = unpack(this.#seen.code(this.#seen.find(task.key)));
+			if (done === null) {
+				const list = this.#waiting.get(task.first);
+				if (list === undefined) this.#waiting.set(task.first, [task]);
+				else list.push(task);
+				return;
+			}
+			// The first finished while this one waited for a slot.
+			this.#settleDuplicate(task);
+			this.#free();
+			return;
+		}
+		const {place, checked} = task;
+		const checker = this.#o.checker;
+		const done = (result: HostResult): void => this.#checked(task, result);
+		const fail = (error: unknown): void => this.#failed(task, error);
+		try {
+			if (checker.checkWith !== undefined) checker.checkWith(place.input, place.line - 1, checked, done, fail);
+			else checker.check(place.input, place.line - 1, undefined, checked).then(done, fail);
+		} catch (error) {
+			fail(error);
+		}
+	}
+
+	/** A check's result: its record, then its waiting duplicates' records (so a pointer never precedes its target). */
+	#checked(task: Task, result: HostResult): void {
+		try {
+			this.#limit.completed();
+			const record = fullRecord(task.place, result);
+			this.#seen.setCode(task.key, pack(record.brief));
+			this.#record(record, 'checked');
+			this.#releaseWaiting(task.place.line, true);
+		} catch (error) {
+			// A check never fails for DNS trouble: a throw here is a bug (or a broken output) and ends the run (resumable).
+			this.#failure ??= {error};
+			this.#releaseWaiting(task.place.line, false);
+		}
+		this.#free();
+	}
+
+	#failed(task: Task, error: unknown): void {
+		this.#failure ??= {error};
+		this.#releaseWaiting(task.place.line, false);
+		this.#free();
+	}
+
+	/** Frees the slots of the duplicates waiting for `line`, with their records when its check succeeded. */
+	#releaseWaiting(line: number, write: boolean): void {
+		const waiting = this.#waiting.get(line);
+		if (waiting === undefined) return;
+		this.#waiting.delete(line);
+		for (const task of waiting) {
+			try {
+				if (write) this.#settleDuplicate(task);
+			} catch (error) {
+				this.#failure ??= {error};
+			}
+			this.#busy--;
+		}
+	}
+
+	#settleDuplicate(task: Task): void {
+		if (task.kind !== 'duplicate') return;
+		const done = unpack(this.#seen.code(this.#seen.find(task.key)));
+		if (done !== null) this.#record(duplicateRecord(task.place, task.checked.ascii, task.checked.unicode, done, task.first), 'duplicate');
 	}
 
 	#record(record: BatchRecord, kind: RecordKind): void {
@@ -176,31 +311,8 @@ export class BatchEngine {
 		this.#o.emit(record);
 	}
 
-	/** Waits for a free slot (or the stop), then takes it. */
-	async #slot(): Promise<true | typeof stopped> {
-		while (this.#busy >= this.#limit.value) {
-			const freed = new Promise<true>((resolve) => (this.#wake = () => resolve(true)));
-			if ((await this.#unlessStopped(freed)) === stopped) return stopped;
-		}
-		this.#busy++;
-		return true;
-	}
-
-	#start(work: Promise<void>): void {
-		work
-			.catch((error: unknown) => {
-				// A check never rejects for DNS trouble; a rejection is a bug and ends the run (resumable).
-				this.#failure ??= {error};
-			})
-			.finally(() => {
-				this.#busy--;
-				this.#wakeUp();
-			});
-	}
-
-	#wakeUp(): void {
-		const wake = this.#wake;
-		this.#wake = null;
-		wake?.();
+	#free(): void {
+		this.#busy--;
+		this.#pump();
 	}
 }

@@ -7,7 +7,7 @@
 // try already made (runQuery's `spent`), so retries, TCP and follow-ups are exactly the lookup's.
 import type {HostChecker} from '../core/host-check.js';
 import type {HostResult} from '../core/host-result.js';
-import {judge, resolveFamily, type FamilyContext} from '../resolve/family.js';
+import {judge, resolveFamily, type FamilyContext, type Judgement} from '../resolve/family.js';
 import type {HostOutcome} from '../resolve/lookup.js';
 import {checkName, type NameCheck} from '../resolve/names.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
@@ -19,6 +19,7 @@ import {runQuery, type QueryResult} from '../transport/query.js';
 import type {TryOutcome} from '../transport/reply.js';
 import {wireName} from '../wire/lean-query.js';
 import type {ChannelPool} from './channel-pool.js';
+import type {BatchChecker} from './engine.js';
 
 export interface LeanOptions {
 	readonly config: ResolverConfig;
@@ -35,7 +36,7 @@ export interface LeanOptions {
 /** RCODEs after which glibc moves on to the next server (transport/query.ts): the general path continues. */
 const nextServer = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP']);
 
-export function createLeanChecker(general: HostChecker, options: LeanOptions): Pick<HostChecker, 'check'> {
+export function createLeanChecker(general: HostChecker, options: LeanOptions): BatchChecker {
 	const {config, edns} = options;
 	const timeoutMs = config.timeout * 1000;
 	const ad = config.trustAd;
@@ -59,47 +60,71 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): P
 		}
 	};
 
-	return {
-		check(input: string, index: number, _hooks?: unknown, known?: NameCheck): Promise<HostResult> {
-			if (!open) return general.check(input, index);
-			const checked = known ?? checkName(input);
-			if (!checked.ok) return general.check(input, index);
-			const candidates = searchCandidates(checked.ascii, checked.absolute, config, options.useSearch);
-			if (candidates.length !== 1 || candidates[0] !== checked.ascii) return general.check(input, index);
-			const qname = checked.ascii;
-			const wire = wireName(qname);
-			const firstServer = general.nextFirstServer();
-			const lane = options.lanes[firstServer] as LeanUdp;
-			const at = lane.pick();
-			return new Promise<HostResult>((resolve, reject) => {
-				let a: FamilyOutcome | null = null;
-				let aaaa: FamilyOutcome | null = null;
-				const settle = (outcome: FamilyOutcome): void => {
-					if (outcome.family === 'A') a = outcome;
-					else aaaa = outcome;
-					if (a === null || aaaa === null) return;
-					const host: HostOutcome = {name: qname, unicode: checked.unicode, a, aaaa};
-					general.conclude(host, input, index).then(resolve, reject);
-				};
-				const take =
-					(family: Family) =>
-					(settlement: TryOutcome): void => {
-						if (settlement.kind === 'reply') {
-							const reply = settlement.message;
-							if (!reply.flag_tc && !nextServer.has(reply.rcode) && !(edns && reply.rcode === 'FORMERR')) {
-								const progress = {family, qname, chain: [], others: [], queries: 1, mismatched: settlement.mismatched};
-								const judged = judge({message: reply, server: lane.server, transport: 'udp', rttMs: settlement.rttMs}, qname, progress);
-								if (judged.outcome !== null) {
-									settle(judged.outcome);
-									return;
-								}
-							}
+	const checkWith = (input: string, index: number, known: NameCheck | undefined, done: (result: HostResult) => void, fail: (error: unknown) => void): void => {
+		if (!open) {
+			general.check(input, index).then(done, fail);
+			return;
+		}
+		const checked = known ?? checkName(input);
+		if (!checked.ok) {
+			general.check(input, index).then(done, fail);
+			return;
+		}
+		const candidates = searchCandidates(checked.ascii, checked.absolute, config, options.useSearch);
+		if (candidates.length !== 1 || candidates[0] !== checked.ascii) {
+			general.check(input, index).then(done, fail);
+			return;
+		}
+		const qname = checked.ascii;
+		const wire = wireName(qname);
+		const firstServer = general.nextFirstServer();
+		const lane = options.lanes[firstServer] as LeanUdp;
+		const at = lane.pick();
+		let a: FamilyOutcome | null = null;
+		let aaaa: FamilyOutcome | null = null;
+		const settle = (outcome: FamilyOutcome): void => {
+			if (outcome.family === 'A') a = outcome;
+			else aaaa = outcome;
+			if (a === null || aaaa === null) return;
+			const host: HostOutcome = {name: qname, unicode: checked.unicode, a, aaaa};
+			let now: HostResult | null;
+			try {
+				now = general.concludeNow(host, input, index);
+			} catch (error) {
+				fail(error);
+				return;
+			}
+			if (now !== null) done(now);
+			else general.conclude(host, input, index).then(done, fail);
+		};
+		const take =
+			(family: Family) =>
+			(settlement: TryOutcome): void => {
+				if (settlement.kind === 'reply') {
+					const reply = settlement.message;
+					if (!reply.flag_tc && !nextServer.has(reply.rcode) && !(edns && reply.rcode === 'FORMERR')) {
+						const progress = {family, qname, chain: [], others: [], queries: 1, mismatched: settlement.mismatched};
+						let judged: Judgement;
+						try {
+							judged = judge({message: reply, server: lane.server, transport: 'udp', rttMs: settlement.rttMs}, qname, progress);
+						} catch (error) {
+							fail(error);
+							return;
 						}
-						continueFamily(qname, family, firstServer, settlement).then(settle, reject);
-					};
-				lane.ask(at, {name: qname, type: 'A'}, wire, edns, ad, take('A'));
-				lane.ask(at, {name: qname, type: 'AAAA'}, wire, edns, ad, take('AAAA'));
-			});
-		},
+						if (judged.outcome !== null) {
+							settle(judged.outcome);
+							return;
+						}
+					}
+				}
+				continueFamily(qname, family, firstServer, settlement).then(settle, fail);
+			};
+		lane.ask(at, {name: qname, type: 'A'}, wire, edns, ad, take('A'));
+		lane.ask(at, {name: qname, type: 'AAAA'}, wire, edns, ad, take('AAAA'));
+	};
+
+	return {
+		checkWith,
+		check: (input, index, _hooks, known) => new Promise<HostResult>((resolve, reject) => checkWith(input, index, known, resolve, reject)),
 	};
 }

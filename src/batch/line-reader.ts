@@ -22,6 +22,14 @@ const carriageReturn = 0x0d;
 
 /** Splits `chunks` into lines; a last line without a newline is still a line. */
 export async function* readLines(chunks: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<InputLine> {
+	for await (const lines of readLineBatches(chunks, maxBytes)) yield* lines;
+}
+
+/**
+ * readLines, a chunk's lines at a time. Decision: the batch engine takes lines synchronously while it
+ * has room; a promise (and a trip through the microtask queue) per line cost more than classifying it.
+ */
+export async function* readLineBatches(chunks: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<InputLine[]> {
 	let kept: Buffer[] = [];
 	let keptBytes = 0;
 	let total = 0;
@@ -50,6 +58,7 @@ export async function* readLines(chunks: AsyncIterable<Buffer | string>, maxByte
 		keptBytes += taken.length;
 	};
 	for await (const raw of chunks) {
+		const lines: InputLine[] = [];
 		const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
 		let start = 0;
 		for (;;) {
@@ -60,10 +69,10 @@ export async function* readLines(chunks: AsyncIterable<Buffer | string>, maxByte
 				// The common case, a whole short line inside this chunk: text straight from the chunk,
 				// no copies (each copy would pin a pooled 8 KiB slab until the next GC).
 				const bytes = end > start && chunk[end - 1] === carriageReturn ? end - start - 1 : end - start;
-				yield {number: ++number, text: chunk.toString('utf8', start, start + bytes), bytes, overlong: false, offset};
+				lines.push({number: ++number, text: chunk.toString('utf8', start, start + bytes), bytes, overlong: false, offset});
 			} else {
 				keep(chunk.subarray(start, end));
-				yield finish();
+				lines.push(finish());
 			}
 			start = end + 1;
 		}
@@ -71,8 +80,9 @@ export async function* readLines(chunks: AsyncIterable<Buffer | string>, maxByte
 			keep(chunk.subarray(start));
 			offset += chunk.length - start;
 		}
+		if (lines.length > 0) yield lines;
 	}
-	if (total > 0) yield finish();
+	if (total > 0) yield [finish()];
 }
 
 /** Lines of a file, counted without keeping any (for progress and ETA); null when it is not a regular file. */

@@ -1,7 +1,8 @@
 // Records out as NDJSON, CSV or one JSON document, buffered briefly and flushed as they finish.
 import {closeSync, openSync, writeSync} from 'node:fs';
 import {csvHeader, csvLine, csvRow} from './csv.js';
-import {recordLine, type BatchRecord} from './record.js';
+import {JsonBytes} from '../report/json-bytes.js';
+import type {BatchRecord} from './record.js';
 import type {BatchSummary} from './tally.js';
 
 export type BatchFormat = 'ndjson' | 'csv' | 'json';
@@ -10,6 +11,8 @@ export const batchFormats: readonly BatchFormat[] = ['ndjson', 'csv', 'json'];
 /** Where the bytes go: a file descriptor we own, or standard output. */
 export interface ByteSink {
 	write(chunk: string): void;
+	/** `bytes` may be reused once this returns. */
+	writeBytes(bytes: Uint8Array): void;
 	close(): void;
 }
 
@@ -29,13 +32,17 @@ export function fileSink(path: string, append: boolean): ByteSink {
 			const length = scratch.write(chunk, 0, 'utf8');
 			for (let done = 0; done < length; ) done += writeSync(fd, scratch, done, length - done);
 		},
+		writeBytes: (bytes) => {
+			for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+		},
 		close: () => closeSync(fd),
 	};
 }
 
 /** Standard output (synchronous for files and pipes on Linux, so nothing piles up in memory). */
 export function stdoutSink(): ByteSink {
-	return {write: (chunk) => void process.stdout.write(chunk), close: () => undefined};
+	// A copy: the writer reuses its bytes, and a pipe's write may still hold them after returning.
+	return {write: (chunk) => void process.stdout.write(chunk), writeBytes: (bytes) => void process.stdout.write(Buffer.from(bytes)), close: () => undefined};
 }
 
 /**
@@ -48,6 +55,8 @@ export class RecordWriter {
 	readonly #sink: ByteSink;
 	readonly #flushMs: number;
 	#buffer = '';
+	/** NDJSON records, written as bytes (report/json-text.ts). */
+	readonly #bytes = new JsonBytes();
 	#timer: NodeJS.Timeout | null = null;
 	#records = 0;
 
@@ -66,8 +75,11 @@ export class RecordWriter {
 
 	record(record: BatchRecord): void {
 		if (this.#format === 'csv') this.#add(csvLine(csvRow(record.json)));
-		else if (this.#format === 'json') this.#add((this.#records > 0 ? ',\n' : '') + recordLine(record.json).trimEnd());
-		else this.#add(recordLine(record.json));
+		else if (this.#format === 'json') this.#add((this.#records > 0 ? ',\n' : '') + record.line().trimEnd());
+		else {
+			record.write(this.#bytes);
+			this.#added(this.#bytes.length);
+		}
 		this.#records++;
 	}
 
@@ -80,10 +92,15 @@ export class RecordWriter {
 	flush(): void {
 		if (this.#timer !== null) clearTimeout(this.#timer);
 		this.#timer = null;
-		if (this.#buffer === '') return;
-		const chunk = this.#buffer;
-		this.#buffer = '';
-		this.#sink.write(chunk);
+		if (this.#buffer !== '') {
+			const chunk = this.#buffer;
+			this.#buffer = '';
+			this.#sink.write(chunk);
+		}
+		if (this.#bytes.length > 0) {
+			this.#sink.writeBytes(this.#bytes.buffer.subarray(0, this.#bytes.length));
+			this.#bytes.clear();
+		}
 	}
 
 	close(): void {
@@ -93,7 +110,12 @@ export class RecordWriter {
 
 	#add(text: string): void {
 		this.#buffer += text;
-		if (this.#buffer.length >= 65536) this.flush();
+		this.#added(this.#buffer.length);
+	}
+
+	/** Flushes at 64 KiB, else within `flushMs`. */
+	#added(size: number): void {
+		if (size >= 65536) this.flush();
 		else if (this.#timer === null) {
 			this.#timer = setTimeout(() => this.flush(), this.#flushMs);
 			this.#timer.unref();

@@ -2,6 +2,8 @@
 import type {HostResult} from '../core/host-result.js';
 import {judge} from '../core/verdict.js';
 import {hostJson, jsonLine} from '../report/json.js';
+import {JsonBytes} from '../report/json-bytes.js';
+import {writeHostTail} from '../report/json-text.js';
 import {invalidOutcome} from '../resolve/lookup.js';
 import {describeRule} from '../select/rfc6724.js';
 import type {Brief} from './outcome-code.js';
@@ -15,18 +17,68 @@ export interface LinePlace {
 
 /** A record as written, with its brief (for the tally) and the queries it cost. */
 export interface BatchRecord {
+	/** The record as an object (CSV reads it; built on first use). */
 	readonly json: Readonly<Record<string, unknown>>;
 	readonly brief: Brief;
 	readonly queries: number;
+	/** Appends the NDJSON line, jsonLine(json) byte for byte, to `out`. */
+	write(out: JsonBytes): void;
+	/** The same line as a string. */
+	line(): string;
 }
 
 const briefOfResult = (result: HostResult): Brief => ({verdict: result.verdict, a: result.a.status, aaaa: result.aaaa.status});
 
-/** A checked (or invalid) name: `line`, `input`, `rank`, `duplicateOf: null`, then hostJson's fields. */
+/**
+ * A checked (or invalid) name: `line`, `input`, `rank`, `duplicateOf: null`, then hostJson's fields.
+ * Decision: the NDJSON line is written from the result by report/json-text.ts; the object is only
+ * made when something reads it (CSV), since most runs write NDJSON and the object was most of a record's cost.
+ */
+class FullRecord implements BatchRecord {
+	readonly #place: LinePlace;
+	readonly #result: HostResult;
+	#json: Readonly<Record<string, unknown>> | null = null;
+	readonly brief: Brief;
+	readonly queries: number;
+
+	constructor(place: LinePlace, result: HostResult) {
+		this.#place = place;
+		this.#result = result;
+		this.brief = briefOfResult(result);
+		this.queries = result.a.queries + result.aaaa.queries;
+	}
+
+	get json(): Readonly<Record<string, unknown>> {
+		// hostJson's own `input` is the same text; spreading it keeps the key where it is placed here.
+		return (this.#json ??= {line: this.#place.line, input: this.#place.input, rank: this.#place.rank, duplicateOf: null, ...hostJson(this.#result)});
+	}
+
+	write(out: JsonBytes): void {
+		const place = this.#place;
+		const result = this.#result;
+		// The spread above: `input` keeps its place after `line` and takes hostJson's value.
+		out.ascii('{"line":');
+		out.number(place.line);
+		out.ascii(',"input":');
+		out.string(result.input);
+		out.ascii(',"rank":');
+		out.nullableNumber(place.rank);
+		out.ascii(',"duplicateOf":null,"name":');
+		out.string(result.name);
+		out.ascii(',');
+		writeHostTail(out, result);
+		out.ascii('}\n');
+	}
+
+	line(): string {
+		const out = new JsonBytes(2048);
+		this.write(out);
+		return out.text();
+	}
+}
+
 export function fullRecord(place: LinePlace, result: HostResult): BatchRecord {
-	// hostJson's own `input` is the same text; spreading it keeps the key where it is placed here.
-	const json = {line: place.line, input: place.input, rank: place.rank, duplicateOf: null, ...hostJson(result)};
-	return {json, brief: briefOfResult(result), queries: result.a.queries + result.aaaa.queries};
+	return new FullRecord(place, result);
 }
 
 /**
@@ -49,7 +101,7 @@ export function duplicateRecord(place: LinePlace, name: string, unicode: string 
 		verdict: brief.verdict,
 		reason: `same name as line ${first}, checked once (the evidence is in that record)`,
 	};
-	return {json, brief, queries: 0};
+	return {json, brief, queries: 0, line: () => jsonLine(json), write: (out) => out.utf8(jsonLine(json))};
 }
 
 /** The result of a line refused before sending: an invalid name, an overlong line, a bad Tranco row. */
@@ -58,6 +110,3 @@ export function invalidResult(input: string, detail: string, index: number): Hos
 	const aaaa = invalidOutcome('AAAA', input, detail);
 	return {index, input, name: input, unicode: null, a, aaaa, selection: null, ...judge(a, aaaa, {selection: null, noAaaa: false, describeRule})};
 }
-
-/** One NDJSON line, escaped as the lookup's (report/json.ts). */
-export const recordLine = (json: Readonly<Record<string, unknown>>): string => jsonLine(json);

@@ -17,7 +17,8 @@ import {monotonicMs} from '../transport/clock.js';
 
 export interface BatchRunOptions {
 	readonly check: Omit<HostCheckOptions, 'channels' | 'pace'>;
-	readonly lines: AsyncIterable<InputLine>;
+	/** The list, a chunk's lines at a time (line-reader.ts readLineBatches). */
+	readonly lines: AsyncIterable<readonly InputLine[]>;
 	readonly totalLines: number | null;
 	readonly concurrency: number;
 	readonly qps: number | null;

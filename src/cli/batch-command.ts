@@ -2,7 +2,7 @@
 import {existsSync, realpathSync, statSync} from 'node:fs';
 import {open} from 'node:fs/promises';
 import isInCi from 'is-in-ci';
-import {countLines, readLines} from '../batch/line-reader.js';
+import {countLines, readLineBatches} from '../batch/line-reader.js';
 import {maxLineBytes} from '../batch/input.js';
 import {parseShard, type Shard} from '../batch/name-key.js';
 import {batchFormats, fileSink, RecordWriter, stdoutSink, type BatchFormat} from '../batch/output.js';
@@ -143,7 +143,7 @@ export async function batchCommand(args: readonly string[], flags: BatchFlags): 
 					selection,
 					discoverNat64: flags.dns64 !== false,
 				},
-				lines: readLines(input.chunks, maxLineBytes),
+				lines: readLineBatches(input.chunks, maxLineBytes),
 				totalLines: input.total,
 				concurrency,
 				qps: politeness.qps,

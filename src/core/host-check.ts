@@ -9,7 +9,7 @@ import {discoverNat64} from '../resolve/nat64-discovery.js';
 import {wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
 import {describeRule} from '../select/rfc6724.js';
 import type {HostResult} from './host-result.js';
-import {selectAddresses, type Selection, type SelectionSettings} from './selection.js';
+import {selectAddresses, selectAddressesNow, type Selection, type SelectionSettings} from './selection.js';
 import {judge} from './verdict.js';
 
 export interface HostCheckOptions {
@@ -39,6 +39,8 @@ export interface HostChecker {
 	check(input: string, index: number, hooks?: HostHooks, checked?: NameCheck): Promise<HostResult>;
 	/** Address selection, DNS64 and the verdict for a host already looked up (shared with the batch's lean lane). */
 	conclude(host: HostOutcome, input: string, index: number): Promise<HostResult>;
+	/** conclude's result at once when nothing must be waited for (DNS64 prefixes known, every Source(D) known), else null. */
+	concludeNow(host: HostOutcome, input: string, index: number): HostResult | null;
 	/** The rotation start for the next host (resolv.conf `rotate`), 0 otherwise. */
 	nextFirstServer(): number;
 	readonly deadlines: DeadlineQueue;
@@ -47,21 +49,35 @@ export interface HostChecker {
 export function createHostChecker(options: HostCheckOptions, deadlines = new DeadlineQueue()): HostChecker {
 	let rotation = 0;
 	let nat64: Promise<Nat64Prefix[]> | null = null;
+	/** The prefixes once known (at once without discovery), for concludeNow. */
+	let nat64Now: readonly Nat64Prefix[] | null = options.discoverNat64 ? null : [wellKnownPrefix];
 	// RFC 7050 discovery once per run (one resolver set), started only when an AAAA first needs it.
 	const prefixes = (): Promise<Nat64Prefix[]> =>
-		(nat64 ??= options.discoverNat64 ? discoverNat64(options.config, deadlines, options.edns) : Promise.resolve([wellKnownPrefix]));
+		(nat64 ??= options.discoverNat64
+			? discoverNat64(options.config, deadlines, options.edns).then((found) => (nat64Now = found))
+			: Promise.resolve([wellKnownPrefix]));
 	const nextFirstServer = (): number => (options.config.rotate ? rotation++ % options.config.nameservers.length : 0);
-	const conclude = async (host: HostOutcome, input: string, index: number): Promise<HostResult> => {
-		let selection: Selection | null = null;
-		if (host.a.status !== 'INVALID' && (host.a.addresses.length > 0 || host.aaaa.addresses.length > 0)) {
-			selection = await selectAddresses(host.a, host.aaaa, host.aaaa.addresses.length > 0 ? await prefixes() : [], options.selection);
-		}
+	const selects = (host: HostOutcome): boolean => host.a.status !== 'INVALID' && (host.a.addresses.length > 0 || host.aaaa.addresses.length > 0);
+	const finish = (host: HostOutcome, input: string, index: number, selection: Selection | null): HostResult => {
 		const verdict = judge(host.a, host.aaaa, {selection, noAaaa: options.config.noAaaa, describeRule});
 		return {index, input, ...host, selection, ...verdict};
+	};
+	const conclude = async (host: HostOutcome, input: string, index: number): Promise<HostResult> => {
+		let selection: Selection | null = null;
+		if (selects(host)) selection = await selectAddresses(host.a, host.aaaa, host.aaaa.addresses.length > 0 ? await prefixes() : [], options.selection);
+		return finish(host, input, index, selection);
+	};
+	const concludeNow = (host: HostOutcome, input: string, index: number): HostResult | null => {
+		if (!selects(host)) return finish(host, input, index, null);
+		const nat64 = host.aaaa.addresses.length > 0 ? nat64Now : [];
+		if (nat64 === null) return null;
+		const selection = selectAddressesNow(host.a, host.aaaa, nat64, options.selection);
+		return selection === undefined ? null : finish(host, input, index, selection);
 	};
 	return {
 		deadlines,
 		conclude,
+		concludeNow,
 		nextFirstServer,
 		async check(input, index, hooks = {}) {
 			const firstServer = nextFirstServer();

@@ -1,5 +1,4 @@
 // What this host would connect to: the A and AAAA answers sorted by RFC 6724 with its sources.
-import {isIP} from 'node:net';
 import type {SourceProvider} from '../host/sources.js';
 import {formatPrefix, synthesizedBy, type Nat64Prefix} from '../resolve/dns64.js';
 import type {Family, FamilyOutcome} from '../resolve/types.js';
@@ -41,14 +40,47 @@ export interface SelectionSettings {
  * A query goes first and its answers are parsed first), which only Rule 10 ever reads.
  */
 export async function selectAddresses(a: FamilyOutcome, aaaa: FamilyOutcome, nat64: readonly Nat64Prefix[], settings: SelectionSettings): Promise<Selection> {
-	const destinations = [...a.addresses.map((r) => r.address), ...aaaa.addresses.map((r) => r.address)];
-	const unique = [...new Set(destinations)];
+	const unique = destinations(a, aaaa);
 	const sources: Map<string, SourceInfo | null> = unique.length > 0 ? await settings.sources(unique) : new Map();
+	return rank(unique, sources, nat64, settings);
+}
+
+/**
+ * selectAddresses without waiting, when the provider knows every Source(D) already (a what-if map, a
+ * cached answer: SourceProvider.known); undefined when one must be asked. The batch's lean lane judges
+ * most names this way, with no promise per name.
+ */
+export function selectAddressesNow(a: FamilyOutcome, aaaa: FamilyOutcome, nat64: readonly Nat64Prefix[], settings: SelectionSettings): Selection | undefined {
+	const known = settings.sources.known;
+	if (known === undefined) return undefined;
+	const unique = destinations(a, aaaa);
+	const sources = new Map<string, SourceInfo | null>();
+	for (const destination of unique) {
+		const source = known(destination);
+		if (source === undefined) return undefined;
+		sources.set(destination, source);
+	}
+	return rank(unique, sources, nat64, settings);
+}
+
+/** A's addresses then AAAA's, each once. */
+function destinations(a: FamilyOutcome, aaaa: FamilyOutcome): string[] {
+	// A name has a few addresses, where a linear search beats a Set; a long list takes the Set.
+	if (a.addresses.length + aaaa.addresses.length > 16) return [...new Set([...a.addresses.map((r) => r.address), ...aaaa.addresses.map((r) => r.address)])];
+	const out: string[] = [];
+	for (const r of a.addresses) if (!out.includes(r.address)) out.push(r.address);
+	for (const r of aaaa.addresses) if (!out.includes(r.address)) out.push(r.address);
+	return out;
+}
+
+function rank(unique: readonly string[], sources: ReadonlyMap<string, SourceInfo | null>, nat64: readonly Nat64Prefix[], settings: SelectionSettings): Selection {
 	const options = settings.gaiConf === undefined ? {} : {gaiConf: settings.gaiConf};
-	const sorted = unique.length > 0 ? sortDestinations(unique, sources, settings.stack, options).order : [];
+	const sort = unique.length > 0 ? sortDestinations(unique, sources, settings.stack, options) : null;
+	const sorted = sort === null ? [] : sort.order;
 	const order: RankedAddress[] = sorted.map((address) => {
 		const source = sources.get(address) ?? null;
-		const family: Family = isIP(address) === 6 ? 'AAAA' : 'A';
+		// Every address here passed sortDestinations' parser, so a colon means IPv6 (net.isIP's regex cost more than the rest).
+		const family: Family = address.includes(':') ? 'AAAA' : 'A';
 		const prefix = family === 'AAAA' ? synthesizedBy(address, nat64) : null;
 		return {address, family, source: source?.address ?? null, interface: source?.interface ?? null, synthesized: prefix === null ? null : formatPrefix(prefix)};
 	});
@@ -56,7 +88,9 @@ export async function selectAddresses(a: FamilyOutcome, aaaa: FamilyOutcome, nat
 	const other = chosen === null ? undefined : order.find((r) => r.family !== chosen.family);
 	let rule: RuleId | null = null;
 	if (chosen !== null && other !== undefined) {
-		const decision = sortDestinations([chosen.address, other.address], sources, settings.stack, options).decisions[0];
+		// With two destinations the full sort's one decision is the pair's (the rules are symmetric, so
+		// sorting [chosen, other] again gives the same order and rule): the second sort is skipped.
+		const decision = sorted.length === 2 ? sort?.decisions[0] : sortDestinations([chosen.address, other.address], sources, settings.stack, options).decisions[0];
 		// A pairwise order can disagree with the full sort only through Rule 10; then no rule is named.
 		rule = decision !== undefined && decision.a === chosen.address ? decision.rule : null;
 	}

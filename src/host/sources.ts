@@ -5,7 +5,14 @@ import {probeSources} from './source-probe.js';
 import {whatIfSource, type WhatIf} from './what-if.js';
 
 /** Gives Source(D) (null = unusable) for a set of destinations. */
-export type SourceProvider = (destinations: readonly string[]) => Promise<Map<string, SourceInfo | null>>;
+export interface SourceProvider {
+	(destinations: readonly string[]): Promise<Map<string, SourceInfo | null>>;
+	/**
+	 * Source(D) at once, where the provider has it without I/O (a what-if map, an answer already
+	 * cached); undefined: ask. It must give what the call would (the batch judges most names with it).
+	 */
+	readonly known?: (destination: string) => SourceInfo | null | undefined;
+}
 
 /** The kernel's answers, as getaddrinfo gets them; host facts are read once per provider. */
 export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): SourceProvider {
@@ -32,27 +39,34 @@ export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): Sou
 	};
 }
 
-/** The what-if map's answers; a destination it does not cover is unusable (no source). */
+/** The what-if map's answers; a destination it does not cover is unusable (no source). Known at once. */
 export function whatIfSources(whatIf: WhatIf): SourceProvider {
-	return async (destinations) => {
-		const out = new Map<string, SourceInfo | null>();
-		for (const destination of destinations) {
-			const source = whatIfSource(whatIf, destination) ?? null;
-			if (source === null) {
-				out.set(destination, null);
-				continue;
-			}
-			const attrs = whatIf.attrs.get(source);
-			out.set(destination, {
-				address: source,
-				prefixLen: attrs?.prefixLen ?? (source.includes(':') ? 64 : 24),
-				deprecated: attrs?.deprecated ?? false,
-				home: attrs?.home ?? false,
-				native: attrs?.native ?? true,
-				interface: attrs?.interface ?? null,
-			});
+	// A map names a few sources: each one's SourceInfo is made once and shared (it is read-only).
+	const infos = new Map<string, SourceInfo>();
+	const known = (destination: string): SourceInfo | null => {
+		const source = whatIfSource(whatIf, destination) ?? null;
+		if (source === null) return null;
+		let info = infos.get(source);
+		if (info === undefined) {
+			info = sourceInfo(whatIf, source);
+			infos.set(source, info);
 		}
-		return out;
+		return info;
+	};
+	const provider = async (destinations: readonly string[]): Promise<Map<string, SourceInfo | null>> => new Map(destinations.map((d) => [d, known(d)]));
+	return Object.assign(provider, {known});
+}
+
+/** A what-if source's attributes (a source the map's attrs do not name: a native /64 or /24). */
+function sourceInfo(whatIf: WhatIf, source: string): SourceInfo {
+	const attrs = whatIf.attrs.get(source);
+	return {
+		address: source,
+		prefixLen: attrs?.prefixLen ?? (source.includes(':') ? 64 : 24),
+		deprecated: attrs?.deprecated ?? false,
+		home: attrs?.home ?? false,
+		native: attrs?.native ?? true,
+		interface: attrs?.interface ?? null,
 	};
 }
 

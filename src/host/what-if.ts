@@ -1,7 +1,7 @@
 // `--sources FILE`: a what-if map of Source(D) and source attributes, instead of asking the kernel.
 import {isIP} from 'node:net';
 import ipaddr from 'ipaddr.js';
-import {parseIp, prefixMatches} from '../select/policy.js';
+import {parseIp, parsePlainIp, prefixMatches} from '../select/policy.js';
 import {formatIpv6} from '../wire/address-text.js';
 
 /**
@@ -91,12 +91,17 @@ function checkPrefix(text: string): string {
 
 /** Source(D) for a destination under the what-if map: exact address, else the longest matching prefix. */
 export function whatIfSource(whatIf: WhatIf, destination: string): string | null | undefined {
-	if (isIP(destination) === 0) return whatIf.sources.get(destination);
+	// The plain forms DNS answers come in skip net.isIP's regex (parsePlainIp takes only what it accepts).
+	const plain = parsePlainIp(destination);
+	if (plain === null && isIP(destination) === 0) return whatIf.sources.get(destination);
 	// A zone id (fe80::1%eth0) keeps ipaddr.js's reading; every other address goes by its bytes (memoised).
-	if (destination.includes('%')) return whatIfSourceSlow(whatIf, destination);
-	const ip = parseIp(destination);
-	const canonical = ip.family === 4 ? ip.bytes.join('.') : formatIpv6(Uint8Array.from(ip.bytes), 0);
-	if (whatIf.sources.has(canonical)) return whatIf.sources.get(canonical);
+	if (plain === null && destination.includes('%')) return whatIfSourceSlow(whatIf, destination);
+	const ip = plain ?? parseIp(destination);
+	// Exact keys are looked up by canonical text; a map of prefixes only (the usual batch what-if) has none.
+	if (whatIf.sources.size > whatIf.prefixes.length) {
+		const canonical = ip.family === 4 ? ip.bytes.join('.') : formatIpv6(Uint8Array.from(ip.bytes), 0);
+		if (whatIf.sources.has(canonical)) return whatIf.sources.get(canonical);
+	}
 	for (const {family, bytes, length, source} of whatIf.prefixes) {
 		if (family === ip.family && prefixMatches(ip.bytes, bytes, length)) return source;
 	}

@@ -48,8 +48,13 @@ export function hostJson(result: HostResult): Record<string, unknown> {
  * (U+007F–U+009F) raw, and some terminals act on C1; they are escaped too, so `cat` is safe.
  */
 export function jsonLine(json: unknown): string {
+	return jsonText(json) + '\n';
+}
+
+/** jsonLine's text without the line end. */
+export function jsonText(json: unknown): string {
 	const text = JSON.stringify(json);
-	return (/[\u007f-\u009f]/.test(text) ? text.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : text) + '\n';
+	return /[\u007f-\u009f]/.test(text) ? text.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : text;
 }
 
 export function hostLine(result: HostResult): string {

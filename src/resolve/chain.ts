@@ -18,19 +18,25 @@ export type ChainWalk =
  */
 export function walkChain(answers: readonly WireRecord[], start: string, family: Family, prior: readonly ChainLink[] = []): ChainWalk {
 	const chain: ChainLink[] = [];
-	const seen = new Set<string>([...prior.map((link) => nameKey(link.name)), nameKey(start)]);
+	// Names already on the chain, made at the first hop: most answers end at the question name.
+	let seen: Set<string> | null = null;
 	let tail = start;
 	for (;;) {
 		const key = nameKey(tail);
-		const addresses = answers
-			.filter((rr) => rr.type === family && nameKey(rr.name) === key)
-			.map((rr) => ({address: String(rr.data), ttl: rr.ttl}));
-		if (addresses.length > 0) return {end: 'addresses', chain, addresses, tail};
-		const cname = answers.find((rr) => rr.type === 'CNAME' && nameKey(rr.name) === key);
+		// One pass for both: the records of the asked type owned by the tail, in order, and its first CNAME.
+		let addresses: AddressRecord[] | null = null;
+		let cname: WireRecord | undefined;
+		for (const rr of answers) {
+			if (rr.type === family) {
+				if (nameKey(rr.name) === key) (addresses ??= []).push({address: String(rr.data), ttl: rr.ttl});
+			} else if (cname === undefined && rr.type === 'CNAME' && nameKey(rr.name) === key) cname = rr;
+		}
+		if (addresses !== null) return {end: 'addresses', chain, addresses, tail};
 		if (cname === undefined) return {end: 'stopped', chain, tail};
 		const target = String(cname.data);
 		if (prior.length + chain.length >= maxChainHops) return {end: 'too-long', chain, tail};
 		chain.push({name: cname.name, target, ttl: cname.ttl});
+		seen ??= new Set<string>([...prior.map((link) => nameKey(link.name)), nameKey(start)]);
 		if (seen.has(nameKey(target))) return {end: 'loop', chain, tail: target};
 		seen.add(nameKey(target));
 		tail = target;

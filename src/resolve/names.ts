@@ -1,6 +1,6 @@
 // Input names: IDN conversion (UTS #46 via node:url) and the checks getaddrinfo's callers deserve.
 import {domainToASCII, domainToUnicode} from 'node:url';
-import {escapeLabel, NameError, parseName} from '../wire/name.js';
+import {escapeLabel, maxLabelLength, NameError, parseName} from '../wire/name.js';
 
 export type NameCheck =
 	| {readonly ok: true; readonly ascii: string; readonly unicode: string | null; readonly absolute: boolean}
@@ -15,6 +15,38 @@ export const maxNameLength = 253;
  * result has no trailing dot; `absolute` says whether the input had one (then the search list is skipped).
  */
 export function checkName(input: string): NameCheck {
+	return plainName(input) ?? checkNameFully(input);
+}
+
+/**
+ * The common name fast: letters, digits, `-` and `_` in labels of 1–63 characters, at most one
+ * trailing dot, no `xn--` label, at most 253 characters. For those checkNameFully's parse and escape
+ * give the text back unchanged, with no Unicode form; anything else returns null (the full check).
+ */
+function plainName(input: string): NameCheck | null {
+	const n = input.length;
+	if (n === 0 || n > maxNameLength + 1) return null;
+	let label = 0;
+	for (let i = 0; i < n; i++) {
+		const c = input.charCodeAt(i);
+		if (c === 0x2e) {
+			if (label === 0) return null;
+			label = 0;
+			continue;
+		}
+		const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+		if (!letter && !(c >= 0x30 && c <= 0x39) && c !== 0x2d && c !== 0x5f) return null;
+		// An A-label (`xn--`, any case) needs the full check for its Unicode form.
+		if (label === 0 && (c === 0x78 || c === 0x58) && input.startsWith('-', i + 3) && input.startsWith('-', i + 2) && (input.charCodeAt(i + 1) | 0x20) === 0x6e) return null;
+		if (++label > maxLabelLength) return null;
+	}
+	const absolute = input.charCodeAt(n - 1) === 0x2e;
+	if (n - (absolute ? 1 : 0) > maxNameLength) return null;
+	return {ok: true, ascii: absolute ? input.slice(0, -1) : input, unicode: null, absolute};
+}
+
+/** checkName for every input; exported so tests can hold the fast path to it. */
+export function checkNameFully(input: string): NameCheck {
 	if (input.length === 0) return {ok: false, detail: 'empty name'};
 	if (input.length > 1024) return {ok: false, detail: `name of ${input.length} characters is longer than ${maxNameLength}`};
 	if (/[\u0000-\u0020\u007f]/u.test(input)) return {ok: false, detail: 'name contains a space or a control character'};

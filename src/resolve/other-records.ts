@@ -12,12 +12,25 @@ import type {Family, OtherRecord} from './types.js';
  * shown because a resolver that puts an HTTPS, a DNAME or an odd record there is itself evidence.
  */
 export function otherRecords(message: ReplyView, walk: ChainWalk, family: Family): OtherRecord[] {
-	const used = new Set(walk.chain.map((link) => `CNAME ${nameKey(link.name)}`));
-	if (walk.end === 'addresses') used.add(`${family} ${nameKey(walk.tail)}`);
 	const out: OtherRecord[] = [];
-	for (const rr of message.answers) if (!used.has(`${rr.type} ${nameKey(rr.name)}`)) out.push(asText('answer', rr));
+	for (const rr of message.answers) if (!used(rr, walk, family)) out.push(asText('answer', rr));
 	for (const rr of message.authorities) if (rr.type !== 'SOA' && rr.type !== 'NS') out.push(asText('authority', rr));
 	return out;
+}
+
+/**
+ * Whether the walk used `rr`: a CNAME owned by a chain link's name, or a record of the asked type
+ * owned by the tail the addresses came from (names compared by nameKey). Decision: asked per record,
+ * without a set of `TYPE name` keys — most replies are one address record, and building the set was
+ * most of this function's cost.
+ */
+function used(rr: WireRecord, walk: ChainWalk, family: Family): boolean {
+	if (rr.type === 'CNAME') {
+		if (walk.chain.length === 0) return false;
+		const key = nameKey(rr.name);
+		return walk.chain.some((link) => nameKey(link.name) === key);
+	}
+	return rr.type === family && walk.end === 'addresses' && nameKey(rr.name) === nameKey(walk.tail);
 }
 
 const asText = (section: OtherRecord['section'], rr: WireRecord): OtherRecord => ({

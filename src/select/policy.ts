@@ -22,22 +22,42 @@ export interface Ip {
 export function parseIp(text: string): Ip {
 	const cached = parsed.get(text);
 	if (cached !== undefined) return cached;
-	const ip = parseIpUncached(text);
+	return remember(parseIpUncached(text));
+}
+
+function remember(ip: Ip): Ip {
 	// Memoised: every comparison looks its two addresses and the table prefixes up again. Bounded by
 	// starting over, which keeps a batch of millions of names flat.
 	if (parsed.size >= 4096) parsed.clear();
-	parsed.set(text, ip);
+	parsed.set(ip.text, ip);
 	return ip;
 }
 
 const parsed = new Map<string, Ip>();
+
+/**
+ * parseIp for the two plain forms only — a dotted quad, or hex groups with at most one `::` — and null
+ * for anything else (a zone, an embedded IPv4, not an address). Every text it takes is one net.isIP
+ * accepts, so callers can skip that regex for the addresses DNS answers are written as.
+ */
+export function parsePlainIp(text: string): Ip | null {
+	const v6 = text.includes(':');
+	const bytes = v6 ? plainIpv6(text) : inetPton4(text);
+	if (bytes === null) return null;
+	// parseIpUncached's result for these forms, built from the bytes just read.
+	return parsed.get(text) ?? remember(v6 ? {text, family: 6, bytes, mapped: bytes} : ipv4(text, bytes));
+}
+
+function ipv4(text: string, bytes: number[]): Ip {
+	return {text, family: 4, bytes, mapped: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes]};
+}
 
 function parseIpUncached(text: string): Ip {
 	// Decision: no colon, so IPv4 — and inet_pton's dotted quad (no leading zeros, as ipaddr.js's
 	// "four-part decimal"); asking ipaddr.js about IPv6 text first costs it a thrown exception each time.
 	if (!text.includes(':')) {
 		const bytes = inetPton4(text);
-		if (bytes !== null) return {text, family: 4, bytes, mapped: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes]};
+		if (bytes !== null) return ipv4(text, bytes);
 		throw new TypeError(`not an IP address: ${JSON.stringify(text)}`);
 	}
 	const bytes = plainIpv6(text) ?? (ipaddr.IPv6.isValid(text) ? inetPton6(text.replace(/%.*$/, '')) : null);

@@ -84,8 +84,29 @@ function bothPrefixLengths(stack: Stack, da: Candidate, db: Candidate): readonly
 
 const identity = (ip: Ip): Ip => ip;
 
-/** The profile of `stack`; `gaiConf` only matters to glibc (Go and musl never read the file). */
+/** Profiles without a gai.conf, and per parsed gai.conf, by stack. */
+const profiles = new Map<Stack, StackProfile>();
+const gaiProfiles = new WeakMap<GaiConf, Map<Stack, StackProfile>>();
+
+/**
+ * The profile of `stack`; `gaiConf` only matters to glibc (Go and musl never read the file).
+ * Memoised: a batch sorts every name's addresses, and a profile is a dozen closures and tables.
+ */
 export function stackProfile(stack: Stack, gaiConf?: GaiConf): StackProfile {
+	let byStack = profiles;
+	if (gaiConf !== undefined) {
+		byStack = gaiProfiles.get(gaiConf) ?? new Map<Stack, StackProfile>();
+		gaiProfiles.set(gaiConf, byStack);
+	}
+	let profile = byStack.get(stack);
+	if (profile === undefined) {
+		profile = makeProfile(stack, gaiConf);
+		byStack.set(stack, profile);
+	}
+	return profile;
+}
+
+function makeProfile(stack: Stack, gaiConf?: GaiConf): StackProfile {
 	switch (stack) {
 		case 'rfc6724':
 			return {
@@ -157,8 +178,25 @@ export function candidateOf(destination: string, index: number, source: SourceIn
 		attrs: profile.attributes(d),
 		source,
 		sourceIp,
-		sourceAttrs: sourceIp === null ? null : profile.attributes(sourceIp),
+		sourceAttrs: sourceIp === null ? null : sourceAttributes(profile, sourceIp),
 	};
+}
+
+/** A host has a few source addresses: their attributes are kept per profile and parsed address. */
+const sourceAttrsMemo = new WeakMap<StackProfile, WeakMap<Ip, AddressAttributes>>();
+
+function sourceAttributes(profile: StackProfile, ip: Ip): AddressAttributes {
+	let memo = sourceAttrsMemo.get(profile);
+	if (memo === undefined) {
+		memo = new WeakMap();
+		sourceAttrsMemo.set(profile, memo);
+	}
+	let attrs = memo.get(ip);
+	if (attrs === undefined) {
+		attrs = profile.attributes(ip);
+		memo.set(ip, attrs);
+	}
+	return attrs;
 }
 
 /** Scope, label and precedence of `address` under `stack` (for views that explain a decision). */

@@ -130,7 +130,7 @@ export class LeanUdp {
 			return;
 		}
 		// The lean reader for the common replies, dns-packet (guarded) for the rest: UdpChannel's checks.
-		const decoded = decodeMessageLean(bytes);
+		const decoded = decodeMessageLean(bytes, pending.question.name);
 		if (!decoded.ok) {
 			this.#settle(table, id, pending, {kind: 'malformed', error: decoded.error, server: this.server, transport: 'udp', mismatched: pending.mismatched});
 			return;

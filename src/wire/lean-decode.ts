@@ -51,15 +51,55 @@ interface Read {
  */
 class Reader {
 	readonly b: Buffer;
-	readonly cache = new Map<number, Read>();
+	/**
+	 * Names read so far by offset: a few in a typical reply, kept in two short arrays (a Map per
+	 * message was a large part of what a reply allocated); a long message moves them to a Map.
+	 */
+	readonly #offsets: number[] = [];
+	readonly #reads: Read[] = [];
+	#map: Map<number, Read> | null = null;
 	end = 0;
 
 	constructor(b: Buffer) {
 		this.b = b;
 	}
 
+	/** A name already known to be spelled in place at an offset (see expect), and where it ends. */
+	#known: {readonly offset: number; readonly end: number; readonly read: Read} | null = null;
+
+	/**
+	 * Tells the reader the name the caller expects at `offset` (the question it asked). When the bytes
+	 * there spell exactly `name` — uncompressed labels of bytes that print as themselves — the name is
+	 * taken as is, where #read would have built the same string label by label; anything else is read.
+	 */
+	expect(offset: number, name: string): void {
+		const b = this.b;
+		const n = name.length;
+		let at = offset;
+		for (let i = 0; i <= n; ) {
+			let j = i;
+			while (j < n && name.charCodeAt(j) !== 0x2e) j++;
+			const size = j - i;
+			if (size === 0 || size > 63 || at + 1 + size > b.length || b[at] !== size) return;
+			for (let k = 0; k < size; k++) {
+				const c = name.charCodeAt(i + k);
+				if (c > 0xff || plain[c] === 0 || b[at + 1 + k] !== c) return;
+			}
+			at += 1 + size;
+			i = j + 1;
+		}
+		if (at >= b.length || b[at] !== 0 || at + 1 - offset > maxWireLength) return;
+		const read = this.#keep(offset, name, at + 1 - offset);
+		this.#known = {offset, end: at + 1, read};
+	}
+
 	/** The name at `offset` as decodeName gives it, or null where decodeName would throw. */
 	name(offset: number): string | null {
+		const known = this.#known;
+		if (known !== null && known.offset === offset) {
+			this.end = known.end;
+			return known.read.name;
+		}
 		const read = this.#read(offset, 0);
 		return read === null ? null : read.name;
 	}
@@ -86,7 +126,7 @@ class Reader {
 				if (target >= limit) return null;
 				const end = position + 2;
 				if (depth >= maxPointerDepth) return null;
-				const rest = this.cache.get(target) ?? this.#read(target, depth + 1);
+				const rest = this.#cached(target) ?? this.#read(target, depth + 1);
 				if (rest === null) return null;
 				this.end = end;
 				const total = wire - 1 + rest.wire;
@@ -104,9 +144,23 @@ class Reader {
 		}
 	}
 
+	#cached(offset: number): Read | undefined {
+		if (this.#map !== null) return this.#map.get(offset);
+		const offsets = this.#offsets;
+		for (let i = 0; i < offsets.length; i++) if (offsets[i] === offset) return this.#reads[i];
+		return undefined;
+	}
+
 	#keep(offset: number, name: string, wire: number): Read {
 		const read = {name, wire};
-		this.cache.set(offset, read);
+		if (this.#map !== null) this.#map.set(offset, read);
+		else if (this.#offsets.length < 16) {
+			this.#offsets.push(offset);
+			this.#reads.push(read);
+		} else {
+			this.#map = new Map(this.#offsets.map((at, i) => [at, this.#reads[i] as Read]));
+			this.#map.set(offset, read);
+		}
 		return read;
 	}
 
@@ -184,10 +238,14 @@ function record(r: Reader, offset: number, out: WireRecord[]): number {
 	return end;
 }
 
-/** The message, or null: not provably what decodeMessage would give (it then decides). Exported for the tests. */
-export function readLean(buf: Uint8Array): Message | null {
+/**
+ * The message, or null: not provably what decodeMessage would give (it then decides). `question`: the
+ * name the caller asked, so the question's name (and every pointer to it) need not be read label by
+ * label when the reply echoes it byte for byte. Exported for the tests.
+ */
+export function readLean(buf: Uint8Array, question?: string): Message | null {
 	if (buf.length < 12) return null;
-	const r = new Reader(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+	const r = new Reader(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
 	const qd = r.u16(4);
 	const an = r.u16(6);
 	const ns = r.u16(8);
@@ -196,6 +254,7 @@ export function readLean(buf: Uint8Array): Message | null {
 	if (qd * 5 + (an + ns + ar) * 11 > buf.length - 12) return null;
 	const flags = r.u16(2);
 	const questions: {name: string; type: string; class: string}[] = [];
+	if (question !== undefined && qd > 0) r.expect(12, question);
 	let offset = 12;
 	for (let i = 0; i < qd; i++) {
 		const name = r.name(offset);
@@ -232,7 +291,7 @@ export function readLean(buf: Uint8Array): Message | null {
 }
 
 /** decodeMessage's result for `buf` (same values where the capture reads them), most messages without dns-packet. */
-export function decodeMessageLean(buf: Uint8Array): Result<Message, WireError> {
-	const message = readLean(buf);
+export function decodeMessageLean(buf: Uint8Array, question?: string): Result<Message, WireError> {
+	const message = readLean(buf, question);
 	return message === null ? decodeMessage(buf) : {ok: true, value: message};
 }

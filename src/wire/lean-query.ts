@@ -7,6 +7,41 @@ const flagAd = 1 << 5;
 
 /** The uncompressed wire form of a presentation-form name (validated by parseName: labels ≤ 63, name ≤ 255). */
 export function wireName(name: string): Uint8Array {
+	return plainWireName(name) ?? wireNameParsed(name);
+}
+
+/**
+ * The common name straight to bytes: printable ASCII without `\` (so no escapes), labels of 1–63
+ * octets, at most 253 characters (255 octets on the wire). Anything else, null: parseName decides,
+ * and throws what it throws. Decision: parseName's arrays and a Uint8Array per label were a large
+ * part of what a batch allocated per name.
+ */
+function plainWireName(name: string): Uint8Array | null {
+	const n = name.endsWith('.') ? name.length - 1 : name.length;
+	if (n === 0 || n > 253) return null;
+	const out = new Uint8Array(n + 2);
+	let start = 0;
+	for (let i = 0; i < n; i++) {
+		const c = name.charCodeAt(i);
+		if (c === 0x2e) {
+			const length = i - start;
+			if (length === 0 || length > 63) return null;
+			out[start] = length;
+			start = i + 1;
+		} else {
+			if (c < 0x21 || c > 0x7e || c === 0x5c) return null;
+			out[i + 1] = c;
+		}
+	}
+	const length = n - start;
+	if (length === 0 || length > 63) return null;
+	out[start] = length;
+	out[n + 1] = 0;
+	return out;
+}
+
+/** wireName for every name, through parseName (exported so tests can hold the fast path to it). */
+export function wireNameParsed(name: string): Uint8Array {
 	const labels = parseName(name);
 	const out = new Uint8Array(labels.reduce((sum, label) => sum + label.length + 1, 1));
 	let at = 0;

@@ -149,6 +149,14 @@ export function encodeName(name: string, buf: Uint8Array, offset: number): numbe
  * punctuation, so lowercasing the presentation form is exact). The root and trailing dots fold away.
  */
 export function nameKey(name: string): string {
-	const lower = name.toLowerCase();
+	// Most names are lowercase ASCII already: then they are their own lowercase (no new string per compare).
+	let lower = name;
+	for (let i = 0; i < name.length; i++) {
+		const c = name.charCodeAt(i);
+		if ((c >= 0x41 && c <= 0x5a) || c > 0x7e) {
+			lower = name.toLowerCase();
+			break;
+		}
+	}
 	return lower.endsWith('.') && !lower.endsWith('\\.') ? lower.slice(0, -1) : lower;
 }

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest';
 import type {HostResult} from '../../src/core/host-result.js';
 import {BatchEngine} from '../../src/batch/engine.js';
 import {maxLineBytes} from '../../src/batch/input.js';
-import {readLines} from '../../src/batch/line-reader.js';
+import {readLineBatches} from '../../src/batch/line-reader.js';
 import {digest, inShard, nameKey} from '../../src/batch/name-key.js';
 import {pack} from '../../src/batch/outcome-code.js';
 import type {BatchRecord} from '../../src/batch/record.js';
@@ -60,7 +60,7 @@ function start(text: string, options: {concurrency?: number; delayMs?: (input: s
 		},
 	};
 	const engine = new BatchEngine({
-		lines: readLines(Readable.from([Buffer.from(text)]), maxLineBytes),
+		lines: readLineBatches(Readable.from([Buffer.from(text)]), maxLineBytes),
 		checker,
 		concurrency: options.concurrency ?? 8,
 		timeoutMs: 1000,

@@ -1,6 +1,6 @@
 // Batch bookkeeping: the compact duplicate table, name keys and shards, packed outcome briefs.
 import {describe, expect, it} from 'vitest';
-import {digest, inShard, nameKey, parseShard} from '../../src/batch/name-key.js';
+import {digest, inShard, nameKey, parseShard, seededDigest} from '../../src/batch/name-key.js';
 import {pack, pending, unpack, briefOf} from '../../src/batch/outcome-code.js';
 import {lineKey, SeenTable} from '../../src/batch/seen-table.js';
 
@@ -41,6 +41,27 @@ describe('name keys and shards', () => {
 		// python3: int(hashlib.sha1(b'example.com').hexdigest()[:8], 16) % 4 + 1 == 3
 		expect(inShard(digest('example.com'), {index: 3, count: 4})).toBe(true);
 		expect(inShard(digest('www.example.com'), {index: 2, count: 4})).toBe(true);
+	});
+
+	it('has a seeded digest for the duplicate table: equal keys equal, no collision among near names, the seed changes it', () => {
+		const hash = seededDigest(12345);
+		const seen = new Set<string>();
+		const names: string[] = [];
+		for (let i = 0; i < 100_000; i++) names.push(`n${i}.example`, `n${i}.example.`, `m${i}.example`, `${i}`, `n${i}`);
+		names.push('', 'a', 'b', 'ab', 'ba', '\u00e9', 'e\u0301', '\ud83d\ude00');
+		const unstable: string[] = [];
+		const collided: string[] = [];
+		for (const name of names) {
+			const d = hash(name);
+			const again = hash(name);
+			if (again.hi !== d.hi || again.lo !== d.lo) unstable.push(name);
+			const text = `${d.hi}:${d.lo}`;
+			if (seen.has(text)) collided.push(name);
+			seen.add(text);
+		}
+		expect(unstable).toEqual([]);
+		expect(collided).toEqual([]);
+		expect(seededDigest(1)('example.com')).not.toEqual(seededDigest(2)('example.com'));
 	});
 
 	it('puts every name in exactly one shard, about evenly', () => {

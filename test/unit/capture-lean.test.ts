@@ -83,6 +83,32 @@ describe('lean decoder = general decoder', () => {
 		fc.assert(fc.property(fc.uint8Array({maxLength: 300}), same), {numRuns: runs});
 	});
 
+	it('reads the same message when told the question name it expects (the batch lane), whatever the name', () => {
+		/** The question's name as the reply spells it, a case variant, a suffix, a longer name, and odd ones. */
+		const expected = (bytes: Uint8Array): fc.Arbitrary<string> => {
+			const asked = readLean(bytes)?.questions[0]?.name ?? 'a.example';
+			return fc.constantFrom(asked, asked.toUpperCase(), asked.split('.').slice(1).join('.'), `x.${asked}`, `${asked}.`, '', '.', 'x\\001y.example', 'a'.repeat(64));
+		};
+		const message = fc.oneof(fc.constantFrom(...shapes), mutated);
+		fc.assert(
+			fc.property(
+				message.chain((bytes) => fc.tuple(fc.constant(bytes), expected(bytes))),
+				([bytes, name]) => {
+					expect(readLean(bytes, name)).toEqual(readLean(bytes));
+				},
+			),
+			{numRuns: runs},
+		);
+		let known = 0;
+		for (const shape of shapes) {
+			const asked = readLean(shape)?.questions[0]?.name;
+			if (asked === undefined) continue;
+			expect(readLean(shape, asked)).toEqual(readLean(shape));
+			known++;
+		}
+		expect(known).toBeGreaterThan(3);
+	});
+
 	it('on mutated and truncated messages (errors of the same kind and detail)', () => {
 		fc.assert(fc.property(mutated, same), {numRuns: runs * 3});
 	});

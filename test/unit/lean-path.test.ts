@@ -7,7 +7,7 @@ import {parseIp} from '../../src/select/policy.js';
 import {answersQuestion} from '../../src/transport/reply.js';
 import {formatIpv4, formatIpv6} from '../../src/wire/address-text.js';
 import {encodeQuery} from '../../src/wire/codec.js';
-import {encodeLeanQuery, wireName} from '../../src/wire/lean-query.js';
+import {encodeLeanQuery, wireName, wireNameParsed} from '../../src/wire/lean-query.js';
 import {decodeMessageLean} from '../../src/wire/lean-decode.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 3000);
@@ -15,7 +15,28 @@ const label = fc.stringMatching(/^[a-zA-Z0-9-]{1,12}$/);
 const name = fc.array(label, {minLength: 1, maxLength: 4}).map((labels) => labels.join('.'));
 const v6 = fc.uint8Array({minLength: 16, maxLength: 16}).map((b) => ipaddr.fromByteArray([...b]).toString());
 
+/** The result or the error message, so both paths can be compared on any input. */
+const outcomeOf = (f: () => Uint8Array): string => {
+	try {
+		return Buffer.from(f()).toString('hex');
+	} catch (error) {
+		return `throws ${(error as Error).message}`;
+	}
+};
+
 describe('lean lane', () => {
+	it('writes a name in wire form as parseName does, fast path or not, errors alike', () => {
+		const anyLabel = fc.oneof(label, fc.stringMatching(/^[a-z]{60,66}$/), fc.constantFrom('', 'a\\.b', 'a\\065', 'é', 'a b', '\\', '*', '_x'));
+		const anyName = fc.tuple(fc.array(anyLabel, {minLength: 0, maxLength: 6}), fc.constantFrom('', '.', '..')).map(([labels, end]) => labels.join('.') + end);
+		const long = fc.array(fc.stringMatching(/^[a-z]{40,63}$/), {minLength: 4, maxLength: 6}).map((labels) => labels.join('.'));
+		fc.assert(
+			fc.property(fc.oneof(anyName, long, fc.string({maxLength: 12})), (text) => {
+				expect(outcomeOf(() => wireName(text))).toBe(outcomeOf(() => wireNameParsed(text)));
+			}),
+			{numRuns: runs},
+		);
+	});
+
 	it('encodes queries byte for byte as encodeQuery (dns-packet) does', () => {
 		fc.assert(
 			fc.property(name, fc.constantFrom('A' as const, 'AAAA' as const), fc.boolean(), fc.boolean(), fc.integer({min: 0, max: 65535}), (qname, type, edns, ad, id) => {

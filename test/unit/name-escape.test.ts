@@ -1,8 +1,9 @@
 // Presentation-form names: dig-style escaping off the wire, parsing of escapes, and name validation.
 import {describe, expect, it} from 'vitest';
 import dnsPacket from 'dns-packet';
+import fc from 'fast-check';
 import {decodeMessage, encodeQuery} from '../../src/wire/codec.js';
-import {decodeName, escapeLabel, escapeText, parseName} from '../../src/wire/name.js';
+import {decodeName, escapeLabel, escapeText, nameKey, parseName} from '../../src/wire/name.js';
 import {checkName} from '../../src/resolve/names.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -106,5 +107,20 @@ describe('checkName gives the canonical presentation form', () => {
 		expect(checkName('a@b.example')).toMatchObject({ok: true, ascii: 'a\\@b.example'});
 		expect(checkName('x(1).example')).toMatchObject({ok: true, ascii: 'x\\(1\\).example'});
 		expect(checkName('a\\@b.example')).toMatchObject({ok: true, ascii: 'a\\@b.example'});
+	});
+});
+
+describe('nameKey', () => {
+	it('is the lowercase form without a trailing dot, whatever the text', () => {
+		const reference = (name: string): string => {
+			const lower = name.toLowerCase();
+			return lower.endsWith('.') && !lower.endsWith('\\.') ? lower.slice(0, -1) : lower;
+		};
+		fc.assert(
+			fc.property(fc.oneof(fc.string({maxLength: 16}), fc.stringMatching(/^[a-zA-Z0-9.\\-]{0,16}$/), fc.string({unit: 'binary', maxLength: 8})), (name) => {
+				expect(nameKey(name)).toBe(reference(name));
+			}),
+			{numRuns: 2000},
+		);
 	});
 });
