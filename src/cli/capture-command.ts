@@ -10,6 +10,7 @@ import {openLiveSource} from '../capture-live/live-source.js';
 import {CaptureSetupError, loadPcap, type PcapModule} from '../capture-live/pcap-binding.js';
 import type {SelectionSettings} from '../core/selection.js';
 import {exchangeLine, inventoryLine, inventoryTable, summaryText} from '../report/capture-text.js';
+import {exchangeJsonLine} from '../report/capture-json.js';
 import {jsonLine} from '../report/json.js';
 import {loadConfig} from './config.js';
 import {UsageError} from './errors.js';
@@ -126,7 +127,7 @@ function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: Node
 		},
 		onEvent(event) {
 			if (view === 'json') {
-				write(jsonLine(event));
+				write(event.kind === 'exchange' ? exchangeJsonLine(event) : jsonLine(event));
 				if (event.kind === 'summary') drain();
 				return;
 			}

@@ -1,0 +1,48 @@
+// The `exchange` NDJSON line written field by field: the same text as jsonLine(event), without JSON.stringify walking an object.
+import type {ExchangeEvent} from '../capture/events.js';
+import type {SoaRecord} from '../resolve/types.js';
+import type {AnswerRecord} from '../capture/records.js';
+import {escapeC1} from './json.js';
+
+/*
+ * Decision: a capture writes an exchange line per reply (200k for a 400k-packet file), and
+ * JSON.stringify of the event object was the largest single cost after the GC. The template below
+ * is the contract's key order (events.ts, as correlate.ts builds the events); strings still go
+ * through JSON.stringify (exact escaping), numbers through String (what JSON.stringify gives for a
+ * finite number; a non-finite one is null there and here). test/unit/capture-json.test.ts checks
+ * the template against jsonLine on fixtures and random events.
+ */
+
+const str = (s: string): string => JSON.stringify(s);
+const strOrNull = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
+const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+const numOrNull = (n: number | null): string => (n === null ? 'null' : num(n));
+const bool = (b: boolean): string => (b ? 'true' : 'false');
+
+function answersJson(answers: readonly AnswerRecord[]): string {
+	if (answers.length === 0) return '[]';
+	let out = '[';
+	for (let i = 0; i < answers.length; i++) {
+		const rr = answers[i] as AnswerRecord;
+		out += `${i === 0 ? '' : ','}{"name":${str(rr.name)},"type":${str(rr.type)},"ttl":${num(rr.ttl)},"data":${str(rr.data)}}`;
+	}
+	return out + ']';
+}
+
+function soaJson(soa: SoaRecord | null): string {
+	if (soa === null) return 'null';
+	return `{"name":${str(soa.name)},"ttl":${num(soa.ttl)},"mname":${str(soa.mname)},"rname":${str(soa.rname)},"serial":${num(soa.serial)},"refresh":${num(soa.refresh)},"retry":${num(soa.retry)},"expire":${num(soa.expire)},"minimum":${num(soa.minimum)}}`;
+}
+
+/** One exchange as its NDJSON line (newline included), C1 controls escaped as jsonLine does. */
+export function exchangeJsonLine(e: ExchangeEvent): string {
+	const flags = e.flags === null ? 'null' : `{"aa":${bool(e.flags.aa)},"tc":${bool(e.flags.tc)},"ad":${bool(e.flags.ad)}}`;
+	const pairedWith = e.pairedWith === null ? 'null' : `{"id":${num(e.pairedWith.id)},"qtype":${str(e.pairedWith.qtype)}}`;
+	const text =
+		`{"kind":"exchange","client":${str(e.client)},"server":${str(e.server)},"transport":${str(e.transport)},"id":${num(e.id)},` +
+		`"qname":${strOrNull(e.qname)},"qtype":${strOrNull(e.qtype)},"rcode":${strOrNull(e.rcode)},"answers":${answersJson(e.answers)},` +
+		`"rttMs":${numOrNull(e.rttMs)},"status":${str(e.status)},"time":${num(e.time)},"retransmissions":${num(e.retransmissions)},` +
+		`"endedBy":${strOrNull(e.endedBy)},"flags":${flags},"soa":${soaJson(e.soa)},"pairedWith":${pairedWith},"pairFlag":${strOrNull(e.pairFlag)},` +
+		`"pid":${numOrNull(e.pid)},"comm":${strOrNull(e.comm)}}`;
+	return escapeC1(text) + '\n';
+}
