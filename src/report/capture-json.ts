@@ -9,12 +9,14 @@ import {escapeC1} from './json.js';
  * JSON.stringify of the event object was the largest single cost after the GC. The template below
  * is the contract's key order (events.ts, as correlate.ts builds the events); strings still go
  * through JSON.stringify (exact escaping), numbers through String (what JSON.stringify gives for a
- * finite number; a non-finite one is null there and here). test/unit/capture-json.test.ts checks
- * the template against jsonLine on fixtures and random events.
+ * finite number; a non-finite one is null there and here). C1 controls can only occur inside string
+ * literals, so each string is escaped on its own (short, flat) instead of the whole line: the line
+ * is then built once and flattened once, by the write. test/unit/capture-json.test.ts checks the
+ * template against jsonLine on fixtures and random events.
  */
 
-const str = (s: string): string => JSON.stringify(s);
-const strOrNull = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
+const str = (s: string): string => escapeC1(JSON.stringify(s));
+const strOrNull = (s: string | null): string => (s === null ? 'null' : str(s));
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 const numOrNull = (n: number | null): string => (n === null ? 'null' : num(n));
 const bool = (b: boolean): string => (b ? 'true' : 'false');
@@ -38,11 +40,11 @@ function soaJson(soa: SoaRecord | null): string {
 export function exchangeJsonLine(e: ExchangeEvent): string {
 	const flags = e.flags === null ? 'null' : `{"aa":${bool(e.flags.aa)},"tc":${bool(e.flags.tc)},"ad":${bool(e.flags.ad)}}`;
 	const pairedWith = e.pairedWith === null ? 'null' : `{"id":${num(e.pairedWith.id)},"qtype":${str(e.pairedWith.qtype)}}`;
-	const text =
+	return (
 		`{"kind":"exchange","client":${str(e.client)},"server":${str(e.server)},"transport":${str(e.transport)},"id":${num(e.id)},` +
 		`"qname":${strOrNull(e.qname)},"qtype":${strOrNull(e.qtype)},"rcode":${strOrNull(e.rcode)},"answers":${answersJson(e.answers)},` +
 		`"rttMs":${numOrNull(e.rttMs)},"status":${str(e.status)},"time":${num(e.time)},"retransmissions":${num(e.retransmissions)},` +
 		`"endedBy":${strOrNull(e.endedBy)},"flags":${flags},"soa":${soaJson(e.soa)},"pairedWith":${pairedWith},"pairFlag":${strOrNull(e.pairFlag)},` +
-		`"pid":${numOrNull(e.pid)},"comm":${strOrNull(e.comm)}}`;
-	return escapeC1(text) + '\n';
+		`"pid":${numOrNull(e.pid)},"comm":${strOrNull(e.comm)}}\n`
+	);
 }
