@@ -10,7 +10,7 @@ import {openLiveSource} from '../capture-live/live-source.js';
 import {CaptureSetupError, loadPcap, type PcapModule} from '../capture-live/pcap-binding.js';
 import type {SelectionSettings} from '../core/selection.js';
 import {exchangeLine, inventoryLine, inventoryTable, summaryText} from '../report/capture-text.js';
-import {exchangeJsonLine} from '../report/capture-json.js';
+import {exchangeJsonLine, nameJsonLine} from '../report/capture-json.js';
 import {ChunkedOutput} from '../report/chunked-output.js';
 import {jsonLine} from '../report/json.js';
 import {loadConfig} from './config.js';
@@ -117,7 +117,7 @@ function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: Node
 		},
 		onEvent(event) {
 			if (view === 'json') {
-				write(event.kind === 'exchange' ? exchangeJsonLine(event) : jsonLine(event));
+				write(event.kind === 'exchange' ? exchangeJsonLine(event) : event.kind === 'name' ? nameJsonLine(event) : jsonLine(event));
 				if (event.kind === 'summary') drain();
 				return;
 			}

@@ -1,18 +1,19 @@
-// The `exchange` NDJSON line written field by field: the same text as jsonLine(event), without JSON.stringify walking an object.
-import type {ExchangeEvent} from '../capture/events.js';
-import type {SoaRecord} from '../resolve/types.js';
+// The `exchange` and `name` NDJSON lines written field by field: the same text as jsonLine(event), without JSON.stringify walking an object.
+import type {Attribution, ExchangeEvent, NameEvent, ObservedFamily} from '../capture/events.js';
+import type {ChainLink, SoaRecord} from '../resolve/types.js';
 import type {AnswerRecord} from '../capture/records.js';
 import {escapeC1} from './json.js';
 
 /*
- * Decision: a capture writes an exchange line per reply (200k for a 400k-packet file), and
- * JSON.stringify of the event object was the largest single cost after the GC. The template below
- * is the contract's key order (events.ts, as correlate.ts builds the events); strings still go
+ * Decision: a capture writes an exchange line per reply (200k for a 400k-packet file) and a name
+ * line per name, and JSON.stringify of the event objects was the largest single cost after the GC.
+ * The templates below are the contract's key order (events.ts, as correlate.ts and
+ * capture-inventory.ts build the events); strings still go
  * through JSON.stringify (exact escaping), numbers through String (what JSON.stringify gives for a
  * finite number; a non-finite one is null there and here). C1 controls can only occur inside string
  * literals, so each string is escaped on its own (short, flat) instead of the whole line: the line
  * is then built once and flattened once, by the write. test/unit/capture-json.test.ts checks the
- * template against jsonLine on fixtures and random events.
+ * templates against jsonLine on fixtures and random events.
  */
 
 const str = (s: string): string => escapeC1(JSON.stringify(s));
@@ -46,5 +47,45 @@ export function exchangeJsonLine(e: ExchangeEvent): string {
 		`"rttMs":${numOrNull(e.rttMs)},"status":${str(e.status)},"time":${num(e.time)},"retransmissions":${num(e.retransmissions)},` +
 		`"endedBy":${strOrNull(e.endedBy)},"flags":${flags},"soa":${soaJson(e.soa)},"pairedWith":${pairedWith},"pairFlag":${strOrNull(e.pairFlag)},` +
 		`"pid":${numOrNull(e.pid)},"comm":${strOrNull(e.comm)}}\n`
+	);
+}
+
+function chainJson(chain: readonly ChainLink[]): string {
+	if (chain.length === 0) return '[]';
+	let out = '[';
+	for (let i = 0; i < chain.length; i++) {
+		const link = chain[i] as ChainLink;
+		out += `${i === 0 ? '' : ','}{"name":${str(link.name)},"target":${str(link.target)},"ttl":${num(link.ttl)}}`;
+	}
+	return out + ']';
+}
+
+function stringsJson(list: readonly string[]): string {
+	if (list.length === 0) return '[]';
+	let out = '[';
+	for (let i = 0; i < list.length; i++) out += (i === 0 ? '' : ',') + str(list[i] as string);
+	return out + ']';
+}
+
+function processesJson(processes: readonly Attribution[]): string {
+	if (processes.length === 0) return '[]';
+	let out = '[';
+	for (let i = 0; i < processes.length; i++) {
+		const p = processes[i] as Attribution;
+		out += `${i === 0 ? '' : ','}{"pid":${numOrNull(p.pid)},"comm":${strOrNull(p.comm)}}`;
+	}
+	return out + ']';
+}
+
+function familyJson(f: ObservedFamily): string {
+	return `{"asked":${num(f.asked)},"answered":${num(f.answered)},"unanswered":${num(f.unanswered)},"status":${strOrNull(f.status)},"addresses":${stringsJson(f.addresses)},"chain":${chainJson(f.chain)}}`;
+}
+
+/** One name of the inventory as its NDJSON line (newline included), C1 controls escaped as jsonLine does. */
+export function nameJsonLine(e: NameEvent): string {
+	return (
+		`{"kind":"name","name":${str(e.name)},"count":${num(e.count)},"lastSeen":${num(e.lastSeen)},"chain":${chainJson(e.chain)},` +
+		`"processes":${processesJson(e.processes)},"a":${familyJson(e.a)},"aaaa":${familyJson(e.aaaa)},` +
+		`"verdict":${strOrNull(e.verdict)},"reason":${str(e.reason)},"chosen":${strOrNull(e.chosen)}}\n`
 	);
 }
