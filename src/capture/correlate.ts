@@ -238,22 +238,16 @@ export class Correlator {
 		// The pending entry's key (equal text, already hashed), so the reply's own copy dies young.
 		this.#remember({key: pending.key, until: observed.time + this.#timeoutMs, answered: true});
 		this.stats.answered++;
-		out.push({
-			...this.#base(pending, 'answered'),
-			rcode: message.rcode,
-			answers: answerRecords(message.answers),
-			rttMs: Math.round((observed.time - pending.first) * 1000) / 1000,
-			flags: {aa: message.flag_aa, tc: message.flag_tc, ad: message.flag_ad},
-			soa: soaOf(message.authorities),
-			pairFlag: this.#settle(pending, true),
-		});
+		const rttMs = Math.round((observed.time - pending.first) * 1000) / 1000;
+		const flags = {aa: message.flag_aa, tc: message.flag_tc, ad: message.flag_ad};
+		out.push(this.#event(pending, 'answered', message.rcode, answerRecords(message.answers), rttMs, null, flags, soaOf(message.authorities), this.#settle(pending, true)));
 	}
 
 	#finishUnanswered(key: string, pending: Pending, endedBy: 'timeout' | 'end-of-capture', out: ExchangeEvent[]): void {
 		this.#remove(pending);
 		this.#remember({key, until: this.#now + this.#timeoutMs, answered: false});
 		this.stats.unanswered++;
-		out.push({...this.#base(pending, 'unanswered'), endedBy, pairFlag: this.#settle(pending, false)});
+		out.push(this.#event(pending, 'unanswered', null, [], null, endedBy, null, null, this.#settle(pending, false)));
 	}
 
 	#settle(pending: Pending, answered: boolean): PairFlag | null {
@@ -262,7 +256,19 @@ export class Correlator {
 		return flag;
 	}
 
-	#base(pending: Pending, status: 'answered' | 'unanswered'): ExchangeEvent {
+	/** A paired or timed-out exchange, built once in the contract's key order (no spread of a base object per reply). */
+	#event(
+		pending: Pending,
+		status: 'answered' | 'unanswered',
+		rcode: string | null,
+		answers: ExchangeEvent['answers'],
+		rttMs: number | null,
+		endedBy: ExchangeEvent['endedBy'],
+		flags: ExchangeEvent['flags'],
+		soa: ExchangeEvent['soa'],
+		pairFlag: PairFlag | null,
+	): ExchangeEvent {
+		const attribution = pending.attribution ?? noAttribution;
 		return {
 			kind: 'exchange',
 			client: formatEndpoint(pending.client),
@@ -271,18 +277,19 @@ export class Correlator {
 			id: pending.id,
 			qname: pending.qname,
 			qtype: pending.qtype,
-			rcode: null,
-			answers: [],
-			rttMs: null,
+			rcode,
+			answers,
+			rttMs,
 			status,
 			time: pending.first,
 			retransmissions: pending.retransmissions,
-			endedBy: null,
-			flags: null,
-			soa: null,
+			endedBy,
+			flags,
+			soa,
 			pairedWith: PairTracker.partner(pending),
-			pairFlag: null,
-			...(pending.attribution ?? noAttribution),
+			pairFlag,
+			pid: attribution.pid,
+			comm: attribution.comm,
 		};
 	}
 
@@ -290,6 +297,7 @@ export class Correlator {
 		const {message} = observed;
 		const question = message.questions[0];
 		this.stats.unsolicited++;
+		const attribution = this.#attribute?.(observed.destination, observed.transport) ?? noAttribution;
 		return {
 			kind: 'exchange',
 			client: formatEndpoint(observed.destination),
@@ -309,7 +317,8 @@ export class Correlator {
 			soa: soaOf(message.authorities),
 			pairedWith: null,
 			pairFlag: null,
-			...(this.#attribute?.(observed.destination, observed.transport) ?? noAttribution),
+			pid: attribution.pid,
+			comm: attribution.comm,
 		};
 	}
 
