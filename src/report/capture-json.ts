@@ -16,7 +16,9 @@ import {escapeC1} from './json.js';
  * templates against jsonLine on fixtures and random events.
  */
 
-const str = (s: string): string => escapeC1(JSON.stringify(s));
+/** Characters JSON.stringify or escapeC1 would escape (quote, backslash, controls, DEL, C1, any surrogate): without them a string is quoted as it is. */
+const needsEscape = /["\\\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
+const str = (s: string): string => (needsEscape.test(s) ? escapeC1(JSON.stringify(s)) : `"${s}"`);
 const strOrNull = (s: string | null): string => (s === null ? 'null' : str(s));
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 const numOrNull = (n: number | null): string => (n === null ? 'null' : num(n));
