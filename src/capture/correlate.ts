@@ -77,8 +77,10 @@ interface Recent {
 const noAttribution: Attribution = {pid: null, comm: null};
 /** Table keys only (never shown): address, scope and port, unambiguous without formatting. */
 const endpointKey = (e: Endpoint): string => `${e.address}%${e.scope ?? ''}|${e.port}`;
-const questionKey = (q: {name: string; type: string; class?: string} | undefined): string =>
-	q === undefined ? '' : `${nameKey(q.name)}|${q.type}|${q.class ?? 'IN'}`;
+/** Transport and both endpoints: the id key and the pair tracker's socket key start with it. */
+const socketsKey = (transport: Transport, client: Endpoint, server: Endpoint): string => `${transport}|${endpointKey(client)}|${endpointKey(server)}`;
+/** The question's part of a table key, from its name already case-folded. */
+const questionKey = (q: {type: string; class?: string}, folded: string): string => `${folded}|${q.type}|${q.class ?? 'IN'}`;
 
 /**
  * The pairing state machine. Time is the packets' own: each message first expires what its timestamp
@@ -166,8 +168,10 @@ export class Correlator {
 		if (question === undefined) return; // a query without a question cannot be paired with anything
 		const client = observed.source;
 		const server = observed.destination;
-		const idKey = `${observed.transport}|${endpointKey(client)}|${endpointKey(server)}|${message.id}`;
-		const key = `${idKey}|${questionKey(question)}`;
+		const sockets = socketsKey(observed.transport, client, server);
+		const idKey = `${sockets}|${message.id}`;
+		const folded = nameKey(question.name);
+		const key = `${idKey}|${questionKey(question, folded)}`;
 		const existing = this.#pending.get(key);
 		if (existing !== undefined) {
 			// The same question with the same id from the same socket: the client asked again.
@@ -179,7 +183,7 @@ export class Correlator {
 			return;
 		}
 		if (this.#pending.size >= this.#maxPending) this.#evictOldest();
-		const socketKey = `${observed.transport}|${endpointKey(client)}|${endpointKey(server)}|${nameKey(question.name)}`;
+		const socketKey = `${sockets}|${folded}`;
 		const pending: Pending = {
 			key,
 			idKey,
@@ -214,9 +218,9 @@ export class Correlator {
 		this.stats.responses++;
 		const client = observed.destination;
 		const server = observed.source;
-		const idKey = `${observed.transport}|${endpointKey(client)}|${endpointKey(server)}|${message.id}`;
+		const idKey = `${socketsKey(observed.transport, client, server)}|${message.id}`;
 		const question = message.questions[0];
-		let key = `${idKey}|${questionKey(question)}`;
+		let key = question === undefined ? `${idKey}|` : `${idKey}|${questionKey(question, nameKey(question.name))}`;
 		if (question === undefined) {
 			// A reply without a question (some FORMERR/SERVFAIL) matches on the id when it is unambiguous.
 			const ids = this.#byId.get(idKey);
@@ -231,24 +235,19 @@ export class Correlator {
 			return;
 		}
 		this.#remove(pending);
-		this.#remember({key, until: observed.time + this.#timeoutMs, answered: true});
+		// The pending entry's key (equal text, already hashed), so the reply's own copy dies young.
+		this.#remember({key: pending.key, until: observed.time + this.#timeoutMs, answered: true});
 		this.stats.answered++;
-		out.push({
-			...this.#base(pending, 'answered'),
-			rcode: message.rcode,
-			answers: answerRecords(message.answers),
-			rttMs: Math.round((observed.time - pending.first) * 1000) / 1000,
-			flags: {aa: message.flag_aa, tc: message.flag_tc, ad: message.flag_ad},
-			soa: soaOf(message.authorities),
-			pairFlag: this.#settle(pending, true),
-		});
+		const rttMs = Math.round((observed.time - pending.first) * 1000) / 1000;
+		const flags = {aa: message.flag_aa, tc: message.flag_tc, ad: message.flag_ad};
+		out.push(this.#event(pending, 'answered', message.rcode, answerRecords(message.answers), rttMs, null, flags, soaOf(message.authorities), this.#settle(pending, true)));
 	}
 
 	#finishUnanswered(key: string, pending: Pending, endedBy: 'timeout' | 'end-of-capture', out: ExchangeEvent[]): void {
 		this.#remove(pending);
 		this.#remember({key, until: this.#now + this.#timeoutMs, answered: false});
 		this.stats.unanswered++;
-		out.push({...this.#base(pending, 'unanswered'), endedBy, pairFlag: this.#settle(pending, false)});
+		out.push(this.#event(pending, 'unanswered', null, [], null, endedBy, null, null, this.#settle(pending, false)));
 	}
 
 	#settle(pending: Pending, answered: boolean): PairFlag | null {
@@ -257,7 +256,19 @@ export class Correlator {
 		return flag;
 	}
 
-	#base(pending: Pending, status: 'answered' | 'unanswered'): ExchangeEvent {
+	/** A paired or timed-out exchange, built once in the contract's key order (no spread of a base object per reply). */
+	#event(
+		pending: Pending,
+		status: 'answered' | 'unanswered',
+		rcode: string | null,
+		answers: ExchangeEvent['answers'],
+		rttMs: number | null,
+		endedBy: ExchangeEvent['endedBy'],
+		flags: ExchangeEvent['flags'],
+		soa: ExchangeEvent['soa'],
+		pairFlag: PairFlag | null,
+	): ExchangeEvent {
+		const attribution = pending.attribution ?? noAttribution;
 		return {
 			kind: 'exchange',
 			client: formatEndpoint(pending.client),
@@ -266,18 +277,19 @@ export class Correlator {
 			id: pending.id,
 			qname: pending.qname,
 			qtype: pending.qtype,
-			rcode: null,
-			answers: [],
-			rttMs: null,
+			rcode,
+			answers,
+			rttMs,
 			status,
 			time: pending.first,
 			retransmissions: pending.retransmissions,
-			endedBy: null,
-			flags: null,
-			soa: null,
+			endedBy,
+			flags,
+			soa,
 			pairedWith: PairTracker.partner(pending),
-			pairFlag: null,
-			...(pending.attribution ?? noAttribution),
+			pairFlag,
+			pid: attribution.pid,
+			comm: attribution.comm,
 		};
 	}
 
@@ -285,6 +297,7 @@ export class Correlator {
 		const {message} = observed;
 		const question = message.questions[0];
 		this.stats.unsolicited++;
+		const attribution = this.#attribute?.(observed.destination, observed.transport) ?? noAttribution;
 		return {
 			kind: 'exchange',
 			client: formatEndpoint(observed.destination),
@@ -304,7 +317,8 @@ export class Correlator {
 			soa: soaOf(message.authorities),
 			pairedWith: null,
 			pairFlag: null,
-			...(this.#attribute?.(observed.destination, observed.transport) ?? noAttribution),
+			pid: attribution.pid,
+			comm: attribution.comm,
 		};
 	}
 

@@ -10,6 +10,8 @@ import {openLiveSource} from '../capture-live/live-source.js';
 import {CaptureSetupError, loadPcap, type PcapModule} from '../capture-live/pcap-binding.js';
 import type {SelectionSettings} from '../core/selection.js';
 import {exchangeLine, inventoryLine, inventoryTable, summaryText} from '../report/capture-text.js';
+import {exchangeJsonLine, nameJsonLine} from '../report/capture-json.js';
+import {ChunkedOutput} from '../report/chunked-output.js';
 import {jsonLine} from '../report/json.js';
 import {loadConfig} from './config.js';
 import {UsageError} from './errors.js';
@@ -96,28 +98,17 @@ interface CaptureSink {
 	readonly finish: (result: CaptureResult | null) => Promise<void>;
 }
 
-/** Characters of NDJSON gathered before one write, when reading a file. */
-const fileBatchChars = 1 << 20;
-
 function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: NodeJS.WritableStream): CaptureSink {
 	const names: NameEvent[] = [];
 	// Decision: live, every line is written as it comes (1–8 ms from reply to line); from a file, lines
 	// are gathered into ~1 MiB writes (a write per line cost more than decoding the packet).
 	let live = true;
-	let pending: string[] = [];
-	let pendingChars = 0;
+	const chunks = new ChunkedOutput(out);
 	const write = (text: string): void => {
-		if (live) return void out.write(text);
-		pending.push(text);
-		pendingChars += text.length;
-		if (pendingChars >= fileBatchChars) drain();
+		if (live) out.write(text);
+		else chunks.write(text);
 	};
-	const drain = (): void => {
-		if (pending.length === 0) return;
-		out.write(pending.join(''));
-		pending = [];
-		pendingChars = 0;
-	};
+	const drain = (): void => chunks.flush();
 	return {
 		onOpen(source, linktype) {
 			live = source.live;
@@ -126,7 +117,7 @@ function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: Node
 		},
 		onEvent(event) {
 			if (view === 'json') {
-				write(jsonLine(event));
+				write(event.kind === 'exchange' ? exchangeJsonLine(event) : event.kind === 'name' ? nameJsonLine(event) : jsonLine(event));
 				if (event.kind === 'summary') drain();
 				return;
 			}

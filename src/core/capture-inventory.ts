@@ -2,10 +2,9 @@
 import {walkChain, maxChainHops} from '../resolve/chain.js';
 import {discoverPrefixes, ipv4onlyName, wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
 import {replylessOutcome} from '../resolve/family.js';
-import type {ChainLink, Family, FamilyOutcome, SoaRecord, Status} from '../resolve/types.js';
+import type {ChainLink, Family, FamilyOutcome, SoaRecord, Status, Verdict} from '../resolve/types.js';
 import {describeRule} from '../select/rfc6724.js';
-import {selectAddresses, type Selection, type SelectionSettings} from './selection.js';
-import type {SourceProvider} from '../host/sources.js';
+import {selectFromSources, selectionDestinations, type Selection, type SelectionSettings} from './selection.js';
 import type {SourceInfo} from '../select/types.js';
 import {judge} from './verdict.js';
 import {nameKey} from '../wire/name.js';
@@ -43,11 +42,20 @@ interface NameState {
 	lastSeen: number;
 	readonly a: FamilyState;
 	readonly aaaa: FamilyState;
-	readonly processes: Map<string, Attribution>;
+	/** Null until a process is seen (replays have none): an empty Map per name was ~15 MB for 100k names. */
+	processes: Map<string, Attribution> | null;
 }
 
 /** A family's outcome as a lookup would have reported it, or why there is none. */
 type Judged = {readonly outcome: FamilyOutcome} | {readonly outcome: null; readonly why: string};
+
+/** A name with both families judged, and the destinations its verdict's address selection reads (none: no selection). */
+interface JudgedName {
+	readonly state: NameState;
+	readonly a: Judged;
+	readonly aaaa: Judged;
+	readonly destinations: readonly string[];
+}
 
 const emptyFamily = (): FamilyState => ({asked: 0, answered: 0, unanswered: 0, latest: null});
 
@@ -68,12 +76,12 @@ export class Inventory {
 		const key = nameKey(exchange.qname);
 		let state = this.#names.get(key);
 		if (state === undefined) {
-			state = {name: key, count: 0, lastSeen: exchange.time, a: emptyFamily(), aaaa: emptyFamily(), processes: new Map()};
+			state = {name: key, count: 0, lastSeen: exchange.time, a: emptyFamily(), aaaa: emptyFamily(), processes: null};
 			this.#names.set(key, state);
 		}
 		state.count++;
 		state.lastSeen = Math.max(state.lastSeen, exchange.time);
-		if (exchange.pid !== null || exchange.comm !== null) state.processes.set(`${exchange.pid}|${exchange.comm}`, {pid: exchange.pid, comm: exchange.comm});
+		if (exchange.pid !== null || exchange.comm !== null) (state.processes ??= new Map()).set(`${exchange.pid}|${exchange.comm}`, {pid: exchange.pid, comm: exchange.comm});
 		const f = state[family];
 		if (exchange.status !== 'unsolicited') f.asked++;
 		if (exchange.status === 'unanswered') {
@@ -88,12 +96,36 @@ export class Inventory {
 
 	/** One `name` record per name, in first-seen order, judged with `options`. */
 	async records(options: InventoryOptions): Promise<NameEvent[]> {
+		const records: NameEvent[] = [];
+		await this.judgeAll(options, (record) => records.push(record));
+		return records;
+	}
+
+	/**
+	 * Judges every name in first-seen order and hands each record to `onRecord` as it is made, so a
+	 * caller that writes them out keeps none. Decision: the families are judged first and every
+	 * destination whose Source(D) a verdict reads is asked for in one batch (each once: CDN addresses
+	 * recur across names); the selections then run synchronously on that map, one await in all.
+	 */
+	async judgeAll(options: InventoryOptions, onRecord: (record: NameEvent) => void): Promise<void> {
 		const nat64 = this.#nat64(options.nat64 ?? []);
-		// One probe per destination for the whole inventory (CDN addresses recur across names).
-		const settings = options.selection === null ? null : {...options.selection, sources: memoSources(options.selection.sources)};
-		// All names are started before any source is asked for, so the asks coalesce into one batch.
-		const records = [...this.#names.values()].map((state) => this.#record(state, nat64, settings, options.noAaaa ?? false));
-		return Promise.all(records);
+		const noAaaa = options.noAaaa ?? false;
+		const settings = options.selection;
+		const judged: JudgedName[] = [];
+		const wanted = new Set<string>();
+		for (const state of this.#names.values()) {
+			const name = this.#judgeName(state, settings !== null);
+			for (const d of name.destinations) wanted.add(d);
+			judged.push(name);
+		}
+		const sources = new Map<string, SourceInfo | null>();
+		if (settings !== null && wanted.size > 0) {
+			const list = [...wanted];
+			const found = await settings.sources(list);
+			// Every destination is in the map (null when the provider gave none), as each name's own ask had it.
+			for (const d of list) sources.set(d, found.get(d) ?? null);
+		}
+		for (const name of judged) onRecord(this.#record(name, nat64, settings, sources, noAaaa));
 	}
 
 	/** NAT64 prefixes: the Well-Known one, the given ones, and RFC 7050 discovery from observed ipv4only.arpa AAAA answers. */
@@ -105,28 +137,51 @@ export class Inventory {
 		return [...all.values()];
 	}
 
-	/** Synchronous unless address selection has to ask for sources (a promise only then: 100k names, no 100k awaits). */
-	#record(state: NameState, nat64: readonly Nat64Prefix[], settings: SelectionSettings | null, noAaaa: boolean): NameEvent | Promise<NameEvent> {
+	/** Both families judged, and whether the verdict reads an address selection. */
+	#judgeName(state: NameState, selecting: boolean): JudgedName {
 		const a = this.#judgeFamily(state, 'A');
 		const aaaa = this.#judgeFamily(state, 'AAAA');
+		let destinations: readonly string[] = [];
+		if (selecting && a.outcome !== null && aaaa.outcome !== null && (a.outcome.addresses.length > 0 || aaaa.outcome.addresses.length > 0)) {
+			// Decision: without AAAA addresses the verdict never reads the selection, and a single destination
+			// sorts to itself whatever its source, so no source is asked for: exact, and it spares a kernel
+			// probe per name (100k names of one A each cost seconds of connect() calls).
+			const only = a.outcome.addresses[0]?.address;
+			const single = aaaa.outcome.addresses.length === 0 && a.outcome.addresses.every((r) => r.address === only);
+			if (!single) destinations = selectionDestinations(a.outcome, aaaa.outcome);
+		}
+		return {state, a, aaaa, destinations};
+	}
+
+	#record(name: JudgedName, nat64: readonly Nat64Prefix[], settings: SelectionSettings | null, sources: ReadonlyMap<string, SourceInfo | null>, noAaaa: boolean): NameEvent {
+		const {state, a, aaaa} = name;
 		const chain = aaaa.outcome !== null && aaaa.outcome.chain.length > 0 ? aaaa.outcome.chain : (a.outcome?.chain ?? []);
-		const base = {kind: 'name' as const, name: state.name, count: state.count, lastSeen: state.lastSeen, chain, processes: [...state.processes.values()]};
-		const families = {a: observed(state.a, a), aaaa: observed(state.aaaa, aaaa)};
+		// One object literal in the contract's key order (spreading three partial objects was the costliest part of a record).
+		const event = (verdict: Verdict | null, reason: string, chosen: string | null): NameEvent => ({
+			kind: 'name',
+			name: state.name,
+			count: state.count,
+			lastSeen: state.lastSeen,
+			chain,
+			processes: state.processes === null ? [] : [...state.processes.values()],
+			a: observed(state.a, a),
+			aaaa: observed(state.aaaa, aaaa),
+			verdict,
+			reason,
+			chosen,
+		});
 		if (a.outcome === null || aaaa.outcome === null) {
 			const why = a.outcome === null ? `A: ${a.why}` : aaaa.outcome === null ? `AAAA: ${aaaa.why}` : '';
-			return {...base, ...families, verdict: null, reason: `not judged: ${why}`, chosen: null};
+			return event(null, `not judged: ${why}`, null);
 		}
 		const finish = (selection: Selection | null, chosen: string | null): NameEvent => {
-			const verdict = judge(a.outcome, aaaa.outcome, {selection, noAaaa, describeRule});
-			return {...base, ...families, ...verdict, chosen};
+			const judged = judge(a.outcome, aaaa.outcome, {selection, noAaaa, describeRule});
+			return event(judged.verdict, judged.reason, chosen);
 		};
 		if (settings === null || (a.outcome.addresses.length === 0 && aaaa.outcome.addresses.length === 0)) return finish(null, null);
-		// Decision: without AAAA addresses the verdict never reads the selection, and a single destination
-		// sorts to itself whatever its source, so no source is asked for: exact, and it spares a kernel
-		// probe per name (100k names of one A each cost seconds of connect() calls).
-		const only = a.outcome.addresses[0]?.address;
-		if (aaaa.outcome.addresses.length === 0 && a.outcome.addresses.every((r) => r.address === only)) return finish(null, only ?? null);
-		return selectAddresses(a.outcome, aaaa.outcome, aaaa.outcome.addresses.length > 0 ? nat64 : [], settings).then((selection) => finish(selection, selection.chosen));
+		if (name.destinations.length === 0) return finish(null, a.outcome.addresses[0]?.address ?? null);
+		const selection = selectFromSources(a.outcome, aaaa.outcome, aaaa.outcome.addresses.length > 0 ? nat64 : [], settings, sources);
+		return finish(selection, selection.chosen);
 	}
 
 	/**
@@ -164,32 +219,6 @@ export class Inventory {
 			tail = walk.tail;
 		}
 	}
-}
-
-/**
- * A source provider that asks each destination once, and asks every destination wanted in the same
- * tick in one call (so a kernel provider probes them on a few reused sockets, not one socket each).
- */
-function memoSources(sources: SourceProvider): SourceProvider {
-	const known = new Map<string, Promise<SourceInfo | null>>();
-	let queued: string[] = [];
-	let batch: Promise<Map<string, SourceInfo | null>> | null = null;
-	const ask = (destination: string): Promise<SourceInfo | null> => {
-		batch ??= Promise.resolve().then(() => {
-			const list = queued;
-			queued = [];
-			batch = null;
-			return sources(list);
-		});
-		queued.push(destination);
-		return batch.then((m) => m.get(destination) ?? null);
-	};
-	return async (destinations) => {
-		for (const d of destinations) if (!known.has(d)) known.set(d, ask(d));
-		const out = new Map<string, SourceInfo | null>();
-		for (const d of destinations) out.set(d, (await known.get(d)) ?? null);
-		return out;
-	};
 }
 
 function outcome(family: Family, qname: string, status: Status, chain: readonly ChainLink[], f: FamilyState, extra: Partial<FamilyOutcome> = {}): FamilyOutcome {

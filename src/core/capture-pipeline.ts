@@ -131,8 +131,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 		},
 		async flush(end = {}) {
 			emit(correlator.flush());
-			const names = await inventory.records({selection: options.selection ?? null, noAaaa: options.noAaaa ?? false, nat64: options.nat64 ?? []});
-			for (const name of names) options.onEvent(name);
+			// Each name's record goes out as it is judged: 100k records are never all held at once.
+			await inventory.judgeAll({selection: options.selection ?? null, noAaaa: options.noAaaa ?? false, nat64: options.nat64 ?? []}, options.onEvent);
 			const c = correlator.stats;
 			const summary: SummaryEvent = {
 				kind: 'summary',

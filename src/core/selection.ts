@@ -63,6 +63,18 @@ export function selectAddressesNow(a: FamilyOutcome, aaaa: FamilyOutcome, nat64:
 	return rank(unique, sources, nat64, settings);
 }
 
+/**
+ * The selection once the sources are known (`sources` covers `selectionDestinations`; a missing one
+ * is unusable). A capture's inventory probes all its destinations in one batch, then judges 100k
+ * names with this, without a promise each.
+ */
+export function selectFromSources(a: FamilyOutcome, aaaa: FamilyOutcome, nat64: readonly Nat64Prefix[], settings: SelectionSettings, sources: ReadonlyMap<string, SourceInfo | null>): Selection {
+	return rank(destinations(a, aaaa), sources, nat64, settings);
+}
+
+/** The destinations a selection asks Source(D) for: A's addresses then AAAA's, each once. */
+export const selectionDestinations = (a: FamilyOutcome, aaaa: FamilyOutcome): string[] => destinations(a, aaaa);
+
 /** A's addresses then AAAA's, each once. */
 function destinations(a: FamilyOutcome, aaaa: FamilyOutcome): string[] {
 	// A name has a few addresses, where a linear search beats a Set; a long list takes the Set.

@@ -33,52 +33,82 @@ export function probeSource(destination: string): Promise<string | null> {
 /** Sockets per family when many destinations are probed at once (a capture's inventory: 100k names). */
 const probeLanes = 4;
 
+/** Probes between two turns of the event loop, so a live view stays responsive while 100k names are judged. */
+const probesPerTurn = 4096;
+
+/**
+ * The lanes' lookup: the literal handed back at once. Unlike transport/literal-lookup.ts (next tick,
+ * so listeners attached after connect() see its events), this makes connect() complete inside the
+ * call; the lanes attach no per-probe listener, and probeSources gives them IP literals only.
+ */
+const immediateLookup =
+	(family: 4 | 6) =>
+	(address: string, _options: unknown, callback: (error: null, address: string, family: number) => void): void =>
+		callback(null, address, family);
+
+/** Disconnects a connected socket; false (and nothing done) when it was not connected. */
+function disconnected(socket: dgram.Socket): boolean {
+	try {
+		socket.disconnect();
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** True when the socket is connected now (dgram has no public state but this). */
+function isConnected(socket: dgram.Socket): boolean {
+	try {
+		socket.remoteAddress();
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /**
  * Probes destinations in order on one socket: connect, read the local address, disconnect, next.
  * Linux resets an autobound socket's local address on disconnect (AF_UNSPEC connect), so each
  * connect chooses Source(D) afresh, as a new socket would — without a socket per destination.
+ *
+ * Decision: with a lookup that returns the literal at once, dgram's connect() reaches the kernel
+ * before it returns, so a probe is three system calls and no event; that path is taken only when
+ * the socket then reports itself connected. Otherwise (a failed connect, whose error dgram emits on
+ * the next tick, or a dgram that would connect later) the probe lets the event loop turn once and
+ * asks again: still not connected is no source, as a failed connect was before.
  */
-function probeLane(family: 4 | 6, destinations: readonly string[], out: Map<string, string | null>): Promise<void> {
-	return new Promise((resolve) => {
-		let socket: dgram.Socket | null = null;
-		let i = 0;
-		const fresh = (): dgram.Socket => {
-			const s = dgram.createSocket({type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup});
-			// A failed connect leaves its 'connect' listener behind: that socket is dropped and replaced.
-			s.on('error', () => {
-				if (socket !== s) return;
-				out.set(destinations[i] ?? '', null);
-				s.close();
-				socket = null;
-				i++;
-				next();
-			});
-			return s;
-		};
-		const next = (): void => {
-			if (i >= destinations.length) {
-				socket?.close();
-				return resolve();
-			}
+async function probeLane(family: 4 | 6, destinations: readonly string[], out: Map<string, string | null>): Promise<void> {
+	const socket = dgram.createSocket({type: family === 6 ? 'udp6' : 'udp4', lookup: immediateLookup(family)});
+	// A failed connect's error arrives as an event after the probe has moved on: never fatal.
+	socket.on('error', () => {});
+	await new Promise<void>((resolve) => socket.bind(0, resolve));
+	const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+	try {
+		for (let i = 0; i < destinations.length; i++) {
+			if (i > 0 && i % probesPerTurn === 0) await turn();
 			const destination = destinations[i] ?? '';
-			const s = (socket ??= fresh());
-			s.connect(probePort, destination, () => {
-				if (socket !== s) return;
-				let local: string | null = null;
-				try {
-					local = s.address().address;
-				} catch {
+			let local: string | null = null;
+			try {
+				socket.connect(probePort, destination);
+				local = socket.address().address;
+				// disconnect() throws unless connected: then the address read was not Source(D).
+				if (!disconnected(socket)) {
 					local = null;
+					await turn();
+					if (isConnected(socket)) {
+						local = socket.address().address;
+						socket.disconnect();
+					}
 				}
-				// An unspecified local address means the kernel found no source (e.g. fe80:: without a zone).
-				out.set(destination, local === '::' || local === '0.0.0.0' ? null : local);
-				s.disconnect();
-				i++;
-				next();
-			});
-		};
-		next();
-	});
+			} catch {
+				local = null;
+			}
+			// An unspecified local address means the kernel found no source (e.g. fe80:: without a zone).
+			out.set(destination, local === null || local === '::' || local === '0.0.0.0' ? null : local);
+		}
+	} finally {
+		socket.close();
+	}
 }
 
 /** Probes every destination once (duplicates share a probe); many at once share a few sockets. */

@@ -19,21 +19,28 @@ export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): Sou
 	return async (destinations) => {
 		const probed = await probeSources(destinations);
 		const out = new Map<string, SourceInfo | null>();
+		// One (immutable) SourceInfo per source address: 100k destinations share a handful of sources.
+		const bySource = new Map<string, SourceInfo>();
 		for (const [destination, source] of probed) {
 			if (source === null) {
 				out.set(destination, null);
 				continue;
 			}
-			const local = findLocal(facts(), source);
-			out.set(destination, {
-				address: source,
-				// Unknown attributes (an address the lists do not show) default to a native host route.
-				prefixLen: local?.prefixLen ?? (source.includes(':') ? 128 : 32),
-				deprecated: local?.deprecated ?? false,
-				home: local?.home ?? false,
-				native: local?.link.native ?? true,
-				interface: local?.interface ?? null,
-			});
+			let info = bySource.get(source);
+			if (info === undefined) {
+				const local = findLocal(facts(), source);
+				info = {
+					address: source,
+					// Unknown attributes (an address the lists do not show) default to a native host route.
+					prefixLen: local?.prefixLen ?? (source.includes(':') ? 128 : 32),
+					deprecated: local?.deprecated ?? false,
+					home: local?.home ?? false,
+					native: local?.link.native ?? true,
+					interface: local?.interface ?? null,
+				};
+				bySource.set(source, info);
+			}
+			out.set(destination, info);
 		}
 		return out;
 	};

@@ -53,7 +53,11 @@ export function jsonLine(json: unknown): string {
 
 /** jsonLine's text without the line end. */
 export function jsonText(json: unknown): string {
-	const text = JSON.stringify(json);
+	return escapeC1(JSON.stringify(json));
+}
+
+/** JSON text with DEL and the C1 controls escaped (`\u007f`…`\u009f`), as jsonLine writes them. */
+export function escapeC1(text: string): string {
 	return /[\u007f-\u009f]/.test(text) ? text.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : text;
 }
 

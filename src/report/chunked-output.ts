@@ -1,0 +1,39 @@
+// Text gathered into ~1 MiB byte chunks, one write each: many small lines without a write or a held string per line.
+//
+// Decision: lines are encoded into the chunk as they come, not kept as strings until a join. Held
+// strings survived the young-generation GC and were copied and promoted (a capture writes 300k lines);
+// a chunk is off-heap, and the JS strings die young. A chunk is written whole and never reused, so
+// an asynchronous stream (a pipe) may still hold it.
+
+/** Where chunks go: a Writable, process.stdout. */
+export interface ChunkTarget {
+	write(chunk: Uint8Array | string): unknown;
+}
+
+export class ChunkedOutput {
+	readonly #out: ChunkTarget;
+	readonly #chunkBytes: number;
+	#chunk: Buffer | null = null;
+	#used = 0;
+
+	constructor(out: ChunkTarget, chunkBytes = 1 << 20) {
+		this.#out = out;
+		this.#chunkBytes = chunkBytes;
+	}
+
+	write(text: string): void {
+		// A UTF-16 code unit is at most 3 bytes of UTF-8: the test is cheap and never too optimistic.
+		if (this.#chunk !== null && text.length * 3 > this.#chunkBytes - this.#used) this.flush();
+		if (text.length * 3 > this.#chunkBytes) return void this.#out.write(text);
+		this.#chunk ??= Buffer.allocUnsafe(this.#chunkBytes);
+		this.#used += this.#chunk.write(text, this.#used);
+	}
+
+	/** Writes what is gathered (nothing when empty). */
+	flush(): void {
+		if (this.#chunk === null || this.#used === 0) return;
+		this.#out.write(this.#chunk.subarray(0, this.#used));
+		this.#chunk = null;
+		this.#used = 0;
+	}
+}
