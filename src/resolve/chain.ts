@@ -26,10 +26,12 @@ export function walkChain(answers: readonly WireRecord[], start: string, family:
 		// One pass for both: the records of the asked type owned by the tail, in order, and its first CNAME.
 		let addresses: AddressRecord[] | null = null;
 		let cname: WireRecord | undefined;
+		// The owner is compared as a string first: equal strings have equal keys, and the lean reader
+		// hands every owner spelled as the question its string, so most records skip nameKey's scan.
 		for (const rr of answers) {
 			if (rr.type === family) {
-				if (nameKey(rr.name) === key) (addresses ??= []).push({address: String(rr.data), ttl: rr.ttl});
-			} else if (cname === undefined && rr.type === 'CNAME' && nameKey(rr.name) === key) cname = rr;
+				if (rr.name === tail || nameKey(rr.name) === key) (addresses ??= []).push({address: String(rr.data), ttl: rr.ttl});
+			} else if (cname === undefined && rr.type === 'CNAME' && (rr.name === tail || nameKey(rr.name) === key)) cname = rr;
 		}
 		if (addresses !== null) return {end: 'addresses', chain, addresses, tail};
 		if (cname === undefined) return {end: 'stopped', chain, tail};
