@@ -38,7 +38,12 @@ export function walkChain(answers: readonly WireRecord[], start: string, family:
 		const target = String(cname.data);
 		if (prior.length + chain.length >= maxChainHops) return {end: 'too-long', chain, tail};
 		chain.push({name: cname.name, target, ttl: cname.ttl});
-		seen ??= new Set<string>([...prior.map((link) => nameKey(link.name)), nameKey(start)]);
+		if (seen === null) {
+			// Filled in place: a third of a batch's names have a chain, and two arrays per chain were garbage.
+			seen = new Set<string>();
+			for (const link of prior) seen.add(nameKey(link.name));
+			seen.add(nameKey(start));
+		}
 		if (seen.has(nameKey(target))) return {end: 'loop', chain, tail: target};
 		seen.add(nameKey(target));
 		tail = target;
