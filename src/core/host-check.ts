@@ -60,7 +60,8 @@ export function createHostChecker(options: HostCheckOptions, deadlines = new Dea
 	const selects = (host: HostOutcome): boolean => host.a.status !== 'INVALID' && (host.a.addresses.length > 0 || host.aaaa.addresses.length > 0);
 	const finish = (host: HostOutcome, input: string, index: number, selection: Selection | null): HostResult => {
 		const verdict = judge(host.a, host.aaaa, {selection, noAaaa: options.config.noAaaa, describeRule});
-		return {index, input, ...host, selection, ...verdict};
+		// Written out, not spread: the same keys in the same order (a HostOutcome and a verdict have no others), one shape per name.
+		return {index, input, name: host.name, unicode: host.unicode, a: host.a, aaaa: host.aaaa, selection, verdict: verdict.verdict, reason: verdict.reason};
 	};
 	const conclude = async (host: HostOutcome, input: string, index: number): Promise<HostResult> => {
 		let selection: Selection | null = null;

@@ -26,17 +26,24 @@ export function walkChain(answers: readonly WireRecord[], start: string, family:
 		// One pass for both: the records of the asked type owned by the tail, in order, and its first CNAME.
 		let addresses: AddressRecord[] | null = null;
 		let cname: WireRecord | undefined;
+		// The owner is compared as a string first: equal strings have equal keys, and the lean reader
+		// hands every owner spelled as the question its string, so most records skip nameKey's scan.
 		for (const rr of answers) {
 			if (rr.type === family) {
-				if (nameKey(rr.name) === key) (addresses ??= []).push({address: String(rr.data), ttl: rr.ttl});
-			} else if (cname === undefined && rr.type === 'CNAME' && nameKey(rr.name) === key) cname = rr;
+				if (rr.name === tail || nameKey(rr.name) === key) (addresses ??= []).push({address: String(rr.data), ttl: rr.ttl});
+			} else if (cname === undefined && rr.type === 'CNAME' && (rr.name === tail || nameKey(rr.name) === key)) cname = rr;
 		}
 		if (addresses !== null) return {end: 'addresses', chain, addresses, tail};
 		if (cname === undefined) return {end: 'stopped', chain, tail};
 		const target = String(cname.data);
 		if (prior.length + chain.length >= maxChainHops) return {end: 'too-long', chain, tail};
 		chain.push({name: cname.name, target, ttl: cname.ttl});
-		seen ??= new Set<string>([...prior.map((link) => nameKey(link.name)), nameKey(start)]);
+		if (seen === null) {
+			// Filled in place: a third of a batch's names have a chain, and two arrays per chain were garbage.
+			seen = new Set<string>();
+			for (const link of prior) seen.add(nameKey(link.name));
+			seen.add(nameKey(start));
+		}
 		if (seen.has(nameKey(target))) return {end: 'loop', chain, tail: target};
 		seen.add(nameKey(target));
 		tail = target;

@@ -79,7 +79,7 @@ export function judge(answer: AnswerView, tail: string, progress: FamilyProgress
 	if (walk.end === 'addresses') {
 		// AAAA text is made RFC 5952-canonical (the lean reader writes it so); A text is canonical as decoded.
 		const addresses = progress.family === 'A' || message.canonical === true ? walk.addresses : walk.addresses.map((a) => ({address: canonicalAddress(a.address), ttl: a.ttl}));
-		return decided({...outcome(progress, 'NOERROR', answer, null), addresses});
+		return decided(outcome(progress, 'NOERROR', answer, null, null, null, null, addresses));
 	}
 	// The chain stopped at a name with no record of the asked type. With an SOA in the authority
 	// section the reply is negative for the tail (RFC 2308 §2.2, NODATA); without one, and with a
@@ -90,6 +90,14 @@ export function judge(answer: AnswerView, tail: string, progress: FamilyProgress
 
 const decided = (value: FamilyOutcome): Judgement => ({outcome: value, follow: null});
 
+/** The four AD/AA pairs, shared: an outcome's flags are read-only, and every reply made a new pair. */
+const headerFlags: readonly NonNullable<FamilyOutcome['flags']>[] = [
+	{ad: false, aa: false},
+	{ad: false, aa: true},
+	{ad: true, aa: false},
+	{ad: true, aa: true},
+];
+
 /** The outcome object, built in one literal (one shape for every outcome; no spreads on the hot path). */
 function outcome(
 	progress: FamilyProgress,
@@ -99,13 +107,14 @@ function outcome(
 	server: Endpoint | null = null,
 	transport: Transport | null = null,
 	soa: FamilyOutcome['soa'] = null,
+	addresses: FamilyOutcome['addresses'] = [],
 ): FamilyOutcome {
 	return {
 		family: progress.family,
 		status,
 		qname: progress.qname,
 		chain: progress.chain.slice(),
-		addresses: [],
+		addresses,
 		soa,
 		// A failure without a reply shows none (as before the evidence was kept across follow-ups).
 		otherRecords: answer === null ? [] : progress.others.slice(),
@@ -114,7 +123,7 @@ function outcome(
 		rttMs: answer === null ? null : Math.round(answer.rttMs * 100) / 100,
 		queries: progress.queries,
 		mismatched: progress.mismatched,
-		flags: answer === null ? null : {ad: answer.message.flag_ad === true, aa: answer.message.flag_aa === true},
+		flags: answer === null ? null : headerFlags[(answer.message.flag_ad === true ? 2 : 0) + (answer.message.flag_aa === true ? 1 : 0)] ?? null,
 		problem,
 	};
 }

@@ -1,6 +1,6 @@
 // The records of a reply that the chain walk and the SOA did not use, as presentation text for the views.
 import type {ReplyView, WireRecord} from '../wire/codec.js';
-import {nameKey} from '../wire/name.js';
+import {nameKey, sameName} from '../wire/name.js';
 import {rdataText} from '../wire/rdata.js';
 import type {ChainWalk} from './chain.js';
 import type {Family, OtherRecord} from './types.js';
@@ -30,7 +30,7 @@ function used(rr: WireRecord, walk: ChainWalk, family: Family): boolean {
 		const key = nameKey(rr.name);
 		return walk.chain.some((link) => nameKey(link.name) === key);
 	}
-	return rr.type === family && walk.end === 'addresses' && nameKey(rr.name) === nameKey(walk.tail);
+	return rr.type === family && walk.end === 'addresses' && sameName(rr.name, walk.tail);
 }
 
 const asText = (section: OtherRecord['section'], rr: WireRecord): OtherRecord => ({

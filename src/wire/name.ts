@@ -160,3 +160,8 @@ export function nameKey(name: string): string {
 	}
 	return lower.endsWith('.') && !lower.endsWith('\\.') ? lower.slice(0, -1) : lower;
 }
+
+/** nameKey(a) === nameKey(b), without either key when the two strings are equal (a reply's owner names usually are the asked name's string). */
+export function sameName(a: string, b: string): boolean {
+	return a === b || nameKey(a) === nameKey(b);
+}

@@ -118,6 +118,17 @@ describe('records as bytes', () => {
 		);
 	});
 
+	it('writes hundredths (RTTs) as JSON.stringify does', () => {
+		const hundredths = fc.integer({min: 1, max: 2 ** 31 - 1}).map((k) => k / 100);
+		const rtt = fc.double({min: 0, max: 1e7, noNaN: true}).map((ms) => Math.round(ms * 100) / 100);
+		fc.assert(
+			fc.property(fc.oneof(hundredths, rtt, fc.constantFrom(0.01, 0.1, 0.05, 0.5, 1.01, 1.1, 9.99, 10.5, 21474836.47, 21474836.48, 21474836.5, 0.015, 1e-7, 0.001)), (n) => {
+				expect(bytesOf((out) => out.number(n))).toBe(JSON.stringify(n));
+			}),
+			{numRuns: runs * 10},
+		);
+	});
+
 	it('writes invalid and duplicate records as their objects', () => {
 		fc.assert(
 			fc.property(place, text, (p, input) => {

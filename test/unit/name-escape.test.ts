@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest';
 import dnsPacket from 'dns-packet';
 import fc from 'fast-check';
 import {decodeMessage, encodeQuery} from '../../src/wire/codec.js';
-import {decodeName, escapeLabel, escapeText, nameKey, parseName} from '../../src/wire/name.js';
+import {decodeName, escapeLabel, escapeText, nameKey, parseName, sameName} from '../../src/wire/name.js';
 import {checkName} from '../../src/resolve/names.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -119,6 +119,17 @@ describe('nameKey', () => {
 		fc.assert(
 			fc.property(fc.oneof(fc.string({maxLength: 16}), fc.stringMatching(/^[a-zA-Z0-9.\\-]{0,16}$/), fc.string({unit: 'binary', maxLength: 8})), (name) => {
 				expect(nameKey(name)).toBe(reference(name));
+			}),
+			{numRuns: 2000},
+		);
+	});
+
+	it('sameName is the comparison of the two keys', () => {
+		const name = fc.oneof(fc.constantFrom('www.example.com', 'WWW.example.com.', 'www.example.com.', 'a\\.', 'a.'), fc.stringMatching(/^[a-zA-Z.\\]{0,6}$/));
+		fc.assert(
+			fc.property(name, name, (a, b) => {
+				expect(sameName(a, b)).toBe(nameKey(a) === nameKey(b));
+				expect(sameName(a, a)).toBe(true);
 			}),
 			{numRuns: 2000},
 		);
