@@ -222,6 +222,7 @@ export class Correlator {
 			attribution: this.#attribute?.(client, transport) ?? null,
 			pair: null,
 			answered: null,
+			lastOnSocket: false,
 			older: null,
 			newer: null,
 		};

@@ -3,7 +3,7 @@ import {formatEndpoint, type Endpoint, type Transport} from '../../src/transport
 import type {Message} from '../../src/wire/codec.js';
 import {nameKey} from '../../src/wire/name.js';
 import type {Attribution, ExchangeEvent, PairFlag} from '../../src/capture/events.js';
-import {PairTracker, type PairHalf} from '../../src/capture/gai-pairs.js';
+import {PairTracker, type PairHalf} from './gai-pairs-reference.js';
 import {answerRecords, soaOf} from '../../src/capture/records.js';
 import {TimeQueue} from '../../src/capture/time-queue.js';
 

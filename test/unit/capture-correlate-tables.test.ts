@@ -132,4 +132,20 @@ describe('Correlator tables', () => {
 		]);
 		expect(correlator.stats.duplicateResponses).toBe(1);
 	});
+	it('keeps the latest query of a socket for pairing when an earlier one there leaves the window', () => {
+		// A (id 0), then A (id 1) 8 ms later; the first ages out; AAAA 7 ms after the second pairs with it.
+		const q = (id: number, type: number): Step => ({dt: 0, kind: 'query', client: 0, server: 0, tcp: false, id, name: 0, type, klass: 0, rcode: 0});
+		const correlator = new Correlator({timeoutMs: 50, pairWindowMs: 10});
+		const reference = new ReferenceCorrelator({timeoutMs: 50, pairWindowMs: 10});
+		for (const c of [correlator, reference]) {
+			c.push({...message(q(0, 0)), time: 1000});
+			c.push({...message(q(1, 0)), time: 1008});
+			c.advance(1012);
+			c.push({...message(q(3, 1)), time: 1015});
+		}
+		const events = correlator.flush();
+		expect(events).toEqual(reference.flush());
+		expect(events.find((e) => e.qtype === 'AAAA')?.pairedWith).toEqual({id: 1, qtype: 'A'});
+		expect(correlator.stats.pairs).toBe(1);
+	});
 });
