@@ -5,6 +5,7 @@ import {nameKey} from '../wire/name.js';
 import type {Attribution, ExchangeEvent, PairFlag} from './events.js';
 import {PairTracker, type PairHalf} from './gai-pairs.js';
 import {answerRecords, soaOf} from './records.js';
+import {BucketTable, bucketHash, type Bucketed} from './exchange-table.js';
 import {TimeQueue} from './time-queue.js';
 
 /** One decoded DNS message with where and when the capture saw it. */
@@ -52,12 +53,20 @@ export interface CorrelateStats {
 	lostHalves: number;
 }
 
-interface Pending extends PairHalf {
-	readonly key: string;
-	readonly idKey: string;
+/** What the tables match on: (transport, client, server, id, question); `hash` buckets the first four. */
+interface Identity extends Bucketed {
+	readonly transport: Transport;
 	readonly client: Endpoint;
 	readonly server: Endpoint;
-	readonly transport: Transport;
+	readonly id: number;
+	/** The question's name case-folded, its type and its class. */
+	readonly folded: string;
+	readonly qtype: string;
+	readonly qclass: string;
+}
+
+/** A query from its first transmission until it is answered, times out or is evicted. */
+interface Pending extends PairHalf, Identity {
 	readonly qname: string;
 	last: number;
 	retransmissions: number;
@@ -67,20 +76,31 @@ interface Pending extends PairHalf {
 	newer: Pending | null;
 }
 
-/** A finished exchange kept for the timeout's length, to recognise extra and late replies. */
-interface Recent {
-	readonly key: string;
+/**
+ * A finished exchange kept for the timeout's length, to recognise extra and late replies. Decision:
+ * its own small object (the identity, not the pending entry): 65k of them live for seconds, and a
+ * whole pending entry kept that long was promoted to the old generation with its pair key.
+ */
+interface Recent extends Identity {
 	readonly until: number;
 	readonly answered: boolean;
+	/** In the recent table now (the expiry queue skips entries that left it). */
+	live: boolean;
 }
 
 const noAttribution: Attribution = {pid: null, comm: null};
-/** Table keys only (never shown): address, scope and port, unambiguous without formatting. */
+/** The pair tracker's key only (never shown): transport, both endpoints (address, scope, port) and the folded name. */
 const endpointKey = (e: Endpoint): string => `${e.address}%${e.scope ?? ''}|${e.port}`;
-/** Transport and both endpoints: the id key and the pair tracker's socket key start with it. */
-const socketsKey = (transport: Transport, client: Endpoint, server: Endpoint): string => `${transport}|${endpointKey(client)}|${endpointKey(server)}`;
-/** The question's part of a table key, from its name already case-folded. */
-const questionKey = (q: {type: string; class?: string}, folded: string): string => `${folded}|${q.type}|${q.class ?? 'IN'}`;
+const socketKeyOf = (transport: Transport, client: Endpoint, server: Endpoint, folded: string): string => `${transport}|${endpointKey(client)}|${endpointKey(server)}|${folded}`;
+
+/** One endpoint of the identity: address, port and scope (null and empty alike, as the text keys had them). */
+const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.address === b.address && (a.scope ?? '') === (b.scope ?? '');
+/** The socket part of the identity: transport, both endpoints, id. */
+const sameSockets = (p: Identity, transport: Transport, client: Endpoint, server: Endpoint, id: number): boolean =>
+	p.id === id && p.transport === transport && sameEndpoint(p.client, client) && sameEndpoint(p.server, server);
+/** The whole identity. */
+const sameExchange = (p: Identity, transport: Transport, client: Endpoint, server: Endpoint, id: number, folded: string, qtype: string, qclass: string): boolean =>
+	sameSockets(p, transport, client, server, id) && p.folded === folded && p.qtype === qtype && p.qclass === qclass;
 
 /**
  * The pairing state machine. Time is the packets' own: each message first expires what its timestamp
@@ -89,13 +109,12 @@ const questionKey = (q: {type: string; class?: string}, folded: string): string 
  */
 export class Correlator {
 	readonly stats: CorrelateStats = {queries: 0, responses: 0, answered: 0, unanswered: 0, unsolicited: 0, retransmissions: 0, duplicateResponses: 0, lateResponses: 0, evicted: 0, pendingPeak: 0, pairs: 0, lostHalves: 0};
-	/** Pending queries by key; their deadline order is the list from #oldest to #newest (a retransmission moves to the end). */
-	readonly #pending = new Map<string, Pending>();
+	/** Pending queries; their deadline order is the list from #oldest to #newest (a retransmission moves to the end). */
+	readonly #pending = new BucketTable<Pending>();
 	#oldest: Pending | null = null;
 	#newest: Pending | null = null;
-	/** (transport, client, server, id) → pending keys: replies without a question match through this. */
-	readonly #byId = new Map<string, string[]>();
-	readonly #recent = new Map<string, Recent>();
+	/** Finished exchanges, by the same identity. */
+	readonly #recent = new BucketTable<Recent>();
 	/** #recent's entries in the order they were remembered; an entry no longer in #recent is skipped. */
 	readonly #recentOrder = new TimeQueue<Recent>();
 	readonly #pairs: PairTracker;
@@ -136,15 +155,15 @@ export class Correlator {
 		this.#now = time;
 		for (let pending = this.#oldest; pending !== null; pending = this.#oldest) {
 			if (time - pending.last <= this.#timeoutMs) break;
-			this.#finishUnanswered(pending.key, pending, 'timeout', out);
+			this.#finishUnanswered(pending, 'timeout', out);
 		}
 		for (let recent = this.#recentOrder.peek(); recent !== undefined; recent = this.#recentOrder.peek()) {
-			if (this.#recent.get(recent.key) !== recent) {
+			if (!recent.live) {
 				this.#recentOrder.shift();
 				continue;
 			}
 			if (recent.until >= time) break;
-			this.#recent.delete(recent.key);
+			this.#forget(recent);
 			this.#recentOrder.shift();
 		}
 		this.#pairs.sweep(time);
@@ -154,7 +173,8 @@ export class Correlator {
 	/** The end of the capture: every query still waiting is reported unanswered. */
 	flush(): ExchangeEvent[] {
 		const out: ExchangeEvent[] = [];
-		for (let pending = this.#oldest; pending !== null; pending = this.#oldest) this.#finishUnanswered(pending.key, pending, 'end-of-capture', out);
+		for (let pending = this.#oldest; pending !== null; pending = this.#oldest) this.#finishUnanswered(pending, 'end-of-capture', out);
+		for (let recent = this.#recentOrder.shift(); recent !== undefined; recent = this.#recentOrder.shift()) recent.live = false;
 		this.#recent.clear();
 		this.#recentOrder.clear();
 		this.#pairs.clear();
@@ -168,12 +188,13 @@ export class Correlator {
 		if (question === undefined) return; // a query without a question cannot be paired with anything
 		const client = observed.source;
 		const server = observed.destination;
-		const sockets = socketsKey(observed.transport, client, server);
-		const idKey = `${sockets}|${message.id}`;
+		const transport = observed.transport;
 		const folded = nameKey(question.name);
-		const key = `${idKey}|${questionKey(question, folded)}`;
-		const existing = this.#pending.get(key);
-		if (existing !== undefined) {
+		const qclass = question.class ?? 'IN';
+		const hash = bucketHash(message.id, client.port, server.port, transport === 'tcp');
+		let existing = this.#pending.first(hash);
+		while (existing !== null && !sameExchange(existing, transport, client, server, message.id, folded, question.type, qclass)) existing = existing.bucketNext;
+		if (existing !== null) {
 			// The same question with the same id from the same socket: the client asked again.
 			existing.retransmissions++;
 			existing.last = observed.time;
@@ -183,32 +204,31 @@ export class Correlator {
 			return;
 		}
 		if (this.#pending.size >= this.#maxPending) this.#evictOldest();
-		const socketKey = `${sockets}|${folded}`;
 		const pending: Pending = {
-			key,
-			idKey,
-			socketKey,
+			hash,
+			bucketNext: null,
+			socketKey: socketKeyOf(transport, client, server, folded),
 			client,
 			server,
-			transport: observed.transport,
+			transport,
 			id: message.id,
 			qname: question.name,
+			folded,
 			qtype: question.type,
+			qclass,
 			first: observed.time,
 			last: observed.time,
 			retransmissions: 0,
-			attribution: this.#attribute?.(client, observed.transport) ?? null,
+			attribution: this.#attribute?.(client, transport) ?? null,
 			pair: null,
 			answered: null,
+			lastOnSocket: false,
 			older: null,
 			newer: null,
 		};
-		this.#pending.set(key, pending);
+		this.#pending.add(pending);
 		this.#link(pending);
 		if (this.#pending.size > this.stats.pendingPeak) this.stats.pendingPeak = this.#pending.size;
-		const ids = this.#byId.get(idKey);
-		if (ids === undefined) this.#byId.set(idKey, [key]);
-		else ids.push(key);
 		this.#pairs.track(pending);
 		this.stats.pairs = this.#pairs.pairs;
 	}
@@ -218,34 +238,47 @@ export class Correlator {
 		this.stats.responses++;
 		const client = observed.destination;
 		const server = observed.source;
-		const idKey = `${socketsKey(observed.transport, client, server)}|${message.id}`;
+		const transport = observed.transport;
+		const id = message.id;
+		const hash = bucketHash(id, client.port, server.port, transport === 'tcp');
 		const question = message.questions[0];
-		let key = question === undefined ? `${idKey}|` : `${idKey}|${questionKey(question, nameKey(question.name))}`;
+		let pending: Pending | null = null;
 		if (question === undefined) {
-			// A reply without a question (some FORMERR/SERVFAIL) matches on the id when it is unambiguous.
-			const ids = this.#byId.get(idKey);
-			if (ids !== undefined && ids.length === 1) key = ids[0] ?? key;
+			// A reply without a question (some FORMERR/SERVFAIL) matches on the id when it is unambiguous;
+			// it never matches a finished exchange (those all had a question).
+			let matches = 0;
+			for (let p = this.#pending.first(hash); p !== null; p = p.bucketNext) {
+				if (!sameSockets(p, transport, client, server, id)) continue;
+				matches++;
+				pending = p;
+			}
+			if (matches !== 1) return void out.push(this.#unsolicited(observed));
+		} else {
+			const folded = nameKey(question.name);
+			const qclass = question.class ?? 'IN';
+			pending = this.#pending.first(hash);
+			while (pending !== null && !sameExchange(pending, transport, client, server, id, folded, question.type, qclass)) pending = pending.bucketNext;
+			if (pending === null) {
+				let recent = this.#recent.first(hash);
+				while (recent !== null && !sameExchange(recent, transport, client, server, id, folded, question.type, qclass)) recent = recent.bucketNext;
+				if (recent?.answered === true) this.stats.duplicateResponses++;
+				else if (recent?.answered === false) this.stats.lateResponses++;
+				else out.push(this.#unsolicited(observed));
+				return;
+			}
 		}
-		const pending = this.#pending.get(key);
-		if (pending === undefined) {
-			const recent = this.#recent.get(key);
-			if (recent?.answered === true) this.stats.duplicateResponses++;
-			else if (recent?.answered === false) this.stats.lateResponses++;
-			else out.push(this.#unsolicited(observed));
-			return;
-		}
+		if (pending === null) return; // (unreachable: both branches found one or returned)
 		this.#remove(pending);
-		// The pending entry's key (equal text, already hashed), so the reply's own copy dies young.
-		this.#remember({key: pending.key, until: observed.time + this.#timeoutMs, answered: true});
+		this.#remember(pending, observed.time + this.#timeoutMs, true);
 		this.stats.answered++;
 		const rttMs = Math.round((observed.time - pending.first) * 1000) / 1000;
 		const flags = {aa: message.flag_aa, tc: message.flag_tc, ad: message.flag_ad};
 		out.push(this.#event(pending, 'answered', message.rcode, answerRecords(message.answers), rttMs, null, flags, soaOf(message.authorities), this.#settle(pending, true)));
 	}
 
-	#finishUnanswered(key: string, pending: Pending, endedBy: 'timeout' | 'end-of-capture', out: ExchangeEvent[]): void {
+	#finishUnanswered(pending: Pending, endedBy: 'timeout' | 'end-of-capture', out: ExchangeEvent[]): void {
 		this.#remove(pending);
-		this.#remember({key, until: this.#now + this.#timeoutMs, answered: false});
+		this.#remember(pending, this.#now + this.#timeoutMs, false);
 		this.stats.unanswered++;
 		out.push(this.#event(pending, 'unanswered', null, [], null, endedBy, null, null, this.#settle(pending, false)));
 	}
@@ -323,13 +356,8 @@ export class Correlator {
 	}
 
 	#remove(pending: Pending): void {
-		this.#pending.delete(pending.key);
+		this.#pending.remove(pending);
 		this.#unlink(pending);
-		const ids = this.#byId.get(pending.idKey);
-		if (ids === undefined) return;
-		const at = ids.indexOf(pending.key);
-		if (at >= 0) ids.splice(at, 1);
-		if (ids.length === 0) this.#byId.delete(pending.idKey);
 	}
 
 	/** Appends to the deadline list (newest). */
@@ -349,18 +377,27 @@ export class Correlator {
 		pending.older = pending.newer = null;
 	}
 
-	/** Keeps a finished exchange for the timeout's length, within the same bound as the pending table. */
-	#remember(recent: Recent): void {
-		this.#recent.delete(recent.key);
+	/** Keeps a finished exchange until `until`, within the same bound as the pending table; an earlier one with the same identity leaves. */
+	#remember(finished: Pending, until: number, answered: boolean): void {
+		let same = this.#recent.first(finished.hash);
+		while (same !== null && !sameExchange(same, finished.transport, finished.client, finished.server, finished.id, finished.folded, finished.qtype, finished.qclass)) same = same.bucketNext;
+		if (same !== null) this.#forget(same);
 		if (this.#recent.size >= this.#maxPending) {
 			for (let oldest = this.#recentOrder.shift(); oldest !== undefined; oldest = this.#recentOrder.shift()) {
-				if (this.#recent.get(oldest.key) !== oldest) continue;
-				this.#recent.delete(oldest.key);
+				if (!oldest.live) continue;
+				this.#forget(oldest);
 				break;
 			}
 		}
-		this.#recent.set(recent.key, recent);
+		const {hash, transport, client, server, id, folded, qtype, qclass} = finished;
+		const recent: Recent = {hash, bucketNext: null, transport, client, server, id, folded, qtype, qclass, until, answered, live: true};
+		this.#recent.add(recent);
 		this.#recentOrder.push(recent);
+	}
+
+	#forget(recent: Recent): void {
+		this.#recent.remove(recent);
+		recent.live = false;
 	}
 
 	#evictOldest(): void {

@@ -13,6 +13,8 @@ export interface PairHalf {
 	pair: Pair | null;
 	/** Set when the exchange ends: replied or not (an evicted one stays null). */
 	answered: boolean | null;
+	/** The tracker's: this is the latest query of its socket key still held (the sweep then needs no lookup). */
+	lastOnSocket: boolean;
 }
 
 /** The two halves of one pair. */
@@ -53,22 +55,26 @@ export class PairTracker {
 			query.pair = pair;
 			this.pairs++;
 		}
+		if (previous !== undefined) previous.lastOnSocket = false;
 		this.#last.set(query.socketKey, query);
+		query.lastOnSocket = true;
 		this.#order.push(query);
 	}
 
 	/** Forgets queries too old to be a first half at time `now`. */
 	sweep(now: number): void {
 		for (let query = this.#order.peek(); query !== undefined; query = this.#order.peek()) {
-			if (this.#last.get(query.socketKey) === query) {
+			if (query.lastOnSocket) {
 				if (now - query.first <= this.#windowMs) break;
 				this.#last.delete(query.socketKey);
+				query.lastOnSocket = false;
 			}
 			this.#order.shift();
 		}
 	}
 
 	clear(): void {
+		for (const query of this.#last.values()) query.lastOnSocket = false;
 		this.#last.clear();
 		this.#order.clear();
 	}
