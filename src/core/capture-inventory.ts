@@ -180,7 +180,7 @@ export class Inventory {
 		};
 		if (settings === null || (a.outcome.addresses.length === 0 && aaaa.outcome.addresses.length === 0)) return finish(null, null);
 		if (name.destinations.length === 0) return finish(null, a.outcome.addresses[0]?.address ?? null);
-		const selection = selectFromSources(a.outcome, aaaa.outcome, aaaa.outcome.addresses.length > 0 ? nat64 : [], settings, sources);
+		const selection = selectFromSources(name.destinations, sources, aaaa.outcome.addresses.length > 0 ? nat64 : [], settings);
 		return finish(selection, selection.chosen);
 	}
 

@@ -40,9 +40,9 @@ export interface SelectionSettings {
  * A query goes first and its answers are parsed first), which only Rule 10 ever reads.
  */
 export async function selectAddresses(a: FamilyOutcome, aaaa: FamilyOutcome, nat64: readonly Nat64Prefix[], settings: SelectionSettings): Promise<Selection> {
-	const unique = destinations(a, aaaa);
+	const unique = selectionDestinations(a, aaaa);
 	const sources: Map<string, SourceInfo | null> = unique.length > 0 ? await settings.sources(unique) : new Map();
-	return rank(unique, sources, nat64, settings);
+	return selectFromSources(unique, sources, nat64, settings);
 }
 
 /**
@@ -53,30 +53,18 @@ export async function selectAddresses(a: FamilyOutcome, aaaa: FamilyOutcome, nat
 export function selectAddressesNow(a: FamilyOutcome, aaaa: FamilyOutcome, nat64: readonly Nat64Prefix[], settings: SelectionSettings): Selection | undefined {
 	const known = settings.sources.known;
 	if (known === undefined) return undefined;
-	const unique = destinations(a, aaaa);
+	const unique = selectionDestinations(a, aaaa);
 	const sources = new Map<string, SourceInfo | null>();
 	for (const destination of unique) {
 		const source = known(destination);
 		if (source === undefined) return undefined;
 		sources.set(destination, source);
 	}
-	return rank(unique, sources, nat64, settings);
-}
-
-/**
- * The selection once the sources are known (`sources` covers `selectionDestinations`; a missing one
- * is unusable). A capture's inventory probes all its destinations in one batch, then judges 100k
- * names with this, without a promise each.
- */
-export function selectFromSources(a: FamilyOutcome, aaaa: FamilyOutcome, nat64: readonly Nat64Prefix[], settings: SelectionSettings, sources: ReadonlyMap<string, SourceInfo | null>): Selection {
-	return rank(destinations(a, aaaa), sources, nat64, settings);
+	return selectFromSources(unique, sources, nat64, settings);
 }
 
 /** The destinations a selection asks Source(D) for: A's addresses then AAAA's, each once. */
-export const selectionDestinations = (a: FamilyOutcome, aaaa: FamilyOutcome): string[] => destinations(a, aaaa);
-
-/** A's addresses then AAAA's, each once. */
-function destinations(a: FamilyOutcome, aaaa: FamilyOutcome): string[] {
+export function selectionDestinations(a: FamilyOutcome, aaaa: FamilyOutcome): string[] {
 	// A name has a few addresses, where a linear search beats a Set; a long list takes the Set.
 	if (a.addresses.length + aaaa.addresses.length > 16) return [...new Set([...a.addresses.map((r) => r.address), ...aaaa.addresses.map((r) => r.address)])];
 	const out: string[] = [];
@@ -85,7 +73,12 @@ function destinations(a: FamilyOutcome, aaaa: FamilyOutcome): string[] {
 	return out;
 }
 
-function rank(unique: readonly string[], sources: ReadonlyMap<string, SourceInfo | null>, nat64: readonly Nat64Prefix[], settings: SelectionSettings): Selection {
+/**
+ * The selection of `unique` (selectionDestinations' list) once the sources are known (a destination
+ * `sources` lacks is unusable). A capture's inventory probes all its destinations in one batch, then
+ * judges 100k names with this, without a promise each.
+ */
+export function selectFromSources(unique: readonly string[], sources: ReadonlyMap<string, SourceInfo | null>, nat64: readonly Nat64Prefix[], settings: SelectionSettings): Selection {
 	const options = settings.gaiConf === undefined ? {} : {gaiConf: settings.gaiConf};
 	const sort = unique.length > 0 ? sortDestinations(unique, sources, settings.stack, options) : null;
 	const sorted = sort === null ? [] : sort.order;
