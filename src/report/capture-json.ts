@@ -2,7 +2,7 @@
 import type {Attribution, ExchangeEvent, NameEvent, ObservedFamily} from '../capture/events.js';
 import type {ChainLink, SoaRecord} from '../resolve/types.js';
 import type {AnswerRecord} from '../capture/records.js';
-import {escapeC1} from './json.js';
+import {jsonText} from './json.js';
 
 /*
  * Decision: a capture writes an exchange line per reply (200k for a 400k-packet file) and a name
@@ -18,7 +18,7 @@ import {escapeC1} from './json.js';
 
 /** Characters JSON.stringify or escapeC1 would escape (quote, backslash, controls, DEL, C1, any surrogate): without them a string is quoted as it is. */
 const needsEscape = /["\\\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
-const str = (s: string): string => (needsEscape.test(s) ? escapeC1(JSON.stringify(s)) : `"${s}"`);
+const str = (s: string): string => (needsEscape.test(s) ? jsonText(s) : `"${s}"`);
 const strOrNull = (s: string | null): string => (s === null ? 'null' : str(s));
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 const numOrNull = (n: number | null): string => (n === null ? 'null' : num(n));
