@@ -1,7 +1,7 @@
 // Source(D) as getaddrinfo gets it: connect a UDP socket to D (no packet is sent), read the local address.
 import dgram from 'node:dgram';
 import {isIP} from 'node:net';
-import {literalLookup} from '../transport/literal-lookup.js';
+import {immediateLookup, literalLookup} from '../transport/literal-lookup.js';
 
 /** The discard port; any port works, nothing is sent (Go uses 9, glibc the port asked for). */
 const probePort = 9;
@@ -35,16 +35,6 @@ const probeLanes = 4;
 
 /** Probes between two turns of the event loop, so a live view stays responsive while 100k names are judged. */
 const probesPerTurn = 4096;
-
-/**
- * The lanes' lookup: the literal handed back at once. Unlike transport/literal-lookup.ts (next tick,
- * so listeners attached after connect() see its events), this makes connect() complete inside the
- * call; the lanes attach no per-probe listener, and probeSources gives them IP literals only.
- */
-const immediateLookup =
-	(family: 4 | 6) =>
-	(address: string, _options: unknown, callback: (error: null, address: string, family: number) => void): void =>
-		callback(null, address, family);
 
 /** Disconnects a connected socket; false (and nothing done) when it was not connected. */
 function disconnected(socket: dgram.Socket): boolean {

@@ -1,4 +1,4 @@
-// node:dgram's `lookup` for IP literals only, so that node:dns is never loaded for a UDP socket.
+// node:dgram's `lookup`s for IP literals only, so that node:dns is never loaded for a UDP socket.
 import {isIP} from 'node:net';
 
 /**
@@ -17,3 +17,13 @@ export function literalLookup(address: string, _options: unknown, callback: (err
 		else callback(null, address, family);
 	});
 }
+
+/**
+ * The literal handed back at once, for callers that already know it is one of `family` (the batched
+ * Source(D) probes of host/source-probe.ts): dgram's connect() then reaches the kernel before it
+ * returns. Only for sockets that attach no listener per connect (literalLookup's next tick is for those).
+ */
+export const immediateLookup =
+	(family: 4 | 6) =>
+	(address: string, _options: unknown, callback: (error: null, address: string, family: number) => void): void =>
+		callback(null, address, family);
