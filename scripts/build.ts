@@ -1,4 +1,4 @@
-// Builds dist/: the CLI as one CommonJS file (dist/cli.js) and the Ink views as ES modules loaded only when a terminal view is shown.
+// Builds dist/: the CLI as one CommonJS file (dist/he6-dns.js) run by a launcher with its V8 code cache (dist/cli.js), and the Ink views as ES modules loaded only when a terminal view is shown.
 //
 // Decisions (issue 6, start-up; measurements in ARCHITECTURE.md):
 // - One bundled file: Node no longer resolves, reads and compiles ~60 files and the CommonJS packages
@@ -7,18 +7,22 @@
 //   (fs/promises, readline, the stream stack) and every `import … from 'node:x'` builds a facade that
 //   runs all of x's lazy getters (node:process makes a diagnostic report, node:crypto loads webcrypto).
 //   A CommonJS entry pays none of that. dist/package.json says so, so `bin` stays dist/cli.js.
+// - dist/cli.js is the launcher (src/launcher.ts): it compiles the bundle with the code cache recorded
+//   at the end of this build (src/launcher/code-cache.ts), ~10 ms less a lookup.
 // - The Ink views (src/ui/, with Ink, React and yoga, ~1.7 MB) stay ES modules (yoga uses top-level
 //   await) in dist/ui/*.mjs, reached only through the `import('../ui/…')` calls in src/cli/. They get
 //   their own copy of the few pure formatters they use from src/; nothing stateful is shared.
 // - The native capture addon (`pcap`) cannot be bundled: it stays an optional, lazily imported package.
 // Type checking is not esbuild's job: `npm run build` runs tsc --noEmit first.
-import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build, type Plugin} from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = path.join(root, 'dist');
+const bundleFile = path.join(outdir, 'he6-dns.js');
 const uiEntries = ['render', 'BatchApp', 'CaptureApp', 'capture-state'];
 
 /** In the CLI bundle, `import('../ui/X.js')` becomes a real dynamic import of dist/ui/X.mjs. */
@@ -34,6 +38,19 @@ const uiStaysOutside: Plugin = {
 	},
 };
 
+/**
+ * The bundle runs inside node:vm (for the code cache, src/launcher/code-cache.ts), where import() would
+ * need an experimental flag: its imports of what stays outside (the ui entries, pcap) go through the
+ * loader's `__he6Import` parameter. Anything else left as import() would fail at run time, so the build does.
+ */
+function importsOutside(text: string): string {
+	const outside = /\bimport\(("\.\/ui\/[A-Za-z-]+\.mjs"|"pcap")\)/g;
+	const rewritten = text.replace(/^#!.*\n/, '').replace(outside, '__he6Import($1)');
+	const left = rewritten.match(/\bimport\([^)]{0,40}/g);
+	if (left !== null) throw new Error(`dist/he6-dns.js: import() left in the bundle: ${left.join(', ')}`);
+	return rewritten;
+}
+
 // A stale dist (the old per-file tsc emit) would otherwise sit next to the bundle.
 rmSync(outdir, {recursive: true, force: true});
 mkdirSync(outdir, {recursive: true});
@@ -48,10 +65,10 @@ const common = {
 	logLevel: 'warning',
 } as const;
 
-await build({
+const cliBuild = await build({
 	...common,
 	entryPoints: ['src/cli.ts'],
-	outfile: path.join(outdir, 'cli.js'),
+	outfile: bundleFile,
 	format: 'cjs',
 	// Whitespace and syntax only: V8 pre-parses the whole file at start-up, and ~35% fewer bytes
 	// compiled measurably faster; names are kept, so stack traces still name their functions.
@@ -59,7 +76,20 @@ await build({
 	minifySyntax: true,
 	external: ['pcap'],
 	plugins: [uiStaysOutside],
+	write: false,
 });
+writeFileSync(bundleFile, importsOutside(cliBuild.outputFiles[0]!.text));
+
+// dist/cli.js, the command: compiles the bundle with its code cache (src/launcher.ts).
+await build({
+	...common,
+	entryPoints: ['src/launcher.ts'],
+	outfile: path.join(outdir, 'cli.js'),
+	format: 'cjs',
+	minifyWhitespace: true,
+	banner: {js: '#!/usr/bin/env node'},
+});
+chmodSync(path.join(outdir, 'cli.js'), 0o755);
 
 await build({
 	...common,
@@ -74,3 +104,18 @@ await build({
 	// Bundled CommonJS packages (React, …) call require() for Node built-ins; an ES module has none.
 	banner: {js: "import {createRequire as __he6CreateRequire} from 'node:module'; const require = __he6CreateRequire(import.meta.url);"},
 });
+
+// The code cache (src/launcher/code-cache.ts): the bundle's top level plus every function that a plain
+// and then a JSON lookup run, recorded from `demo --this-host` on the embedded loopback resolver (no
+// network; this kernel's own source addresses). Each run starts from the cache the one before wrote.
+// Without a cache he6-dns works the same and starts ~13 ms slower, so a failed recording only warns.
+const cacheEnv: NodeJS.ProcessEnv = {...process.env, HE6_DNS_CODE_CACHE: 'write'};
+delete cacheEnv.NODE_OPTIONS; // V8 flags from there would make a cache that plain `node` rejects
+for (const format of ['--plain', '--json']) {
+	const run = spawnSync(process.execPath, [path.join(outdir, 'cli.js'), 'demo', '--this-host', format], {env: cacheEnv, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000});
+	if (run.status === 0) continue;
+	const why = run.error?.message ?? (run.stderr.toString().split('\n').find((line) => line.trim() !== '') || `exit ${run.status ?? run.signal}`);
+	process.stderr.write(`build: warning: no code cache for dist/he6-dns.js (the demo lookup failed: ${why}); he6-dns will start ~13 ms slower\n`);
+	rmSync(`${bundleFile}.cache`, {force: true});
+	break;
+}
