@@ -7,7 +7,7 @@ import {spread, waitQuiet, type Measured, type Spread} from './measure.js';
 import {he6BatchArgv} from './resolution.js';
 
 export interface StartupRow {
-	readonly key: 'plain' | 'json' | 'dig' | 'node';
+	readonly key: 'plain' | 'json' | 'plain-uncached' | 'dig' | 'node';
 	readonly label: string;
 	/** Wall seconds. */
 	readonly wall: Spread | null;
@@ -26,6 +26,9 @@ function commands(ctx: Context): Array<{key: StartupRow['key']; label: string; a
 	return [
 		{key: 'plain', label: 'he6-dns --plain (one lookup)', argv: [process.execPath, ctx.he6, '--plain', '--no-dns64', `@127.0.0.1:${port}`, probeName]},
 		{key: 'json', label: 'he6-dns --json (one lookup)', argv: [process.execPath, ctx.he6, '--json', '--no-dns64', `@127.0.0.1:${port}`, probeName]},
+		// What the code cache saves (src/launcher/code-cache.ts): the same lookup compiled from source.
+		// `env` adds its own exec (~1 ms) to this row only.
+		{key: 'plain-uncached', label: 'he6-dns --plain, no code cache (env HE6_DNS_CODE_CACHE=off)', argv: ['env', 'HE6_DNS_CODE_CACHE=off', process.execPath, ctx.he6, '--plain', '--no-dns64', `@127.0.0.1:${port}`, probeName]},
 		{key: 'dig', label: 'dig +short', argv: ['dig', '+short', '@127.0.0.1', '-p', port, probeName, 'A']},
 		{key: 'node', label: 'node -e 0', argv: [process.execPath, '-e', '0']},
 	];
