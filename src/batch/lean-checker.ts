@@ -1,8 +1,9 @@
 // The batch's lean lane: a name's first A and AAAA tries on connected sockets, judged without promises.
 //
 // Decision: most names of a list are settled by the first reply of each family (an answer, a chain
-// the resolver closed, NODATA with its SOA, NXDOMAIN). Those go through LeanUdp and resolve/family.ts's
-// judge() directly. Anything else — a TC bit, SERVFAIL/REFUSED/NOTIMP, FORMERR to EDNS, a timeout, a
+// the resolver closed, NODATA with its SOA, NXDOMAIN). Those go through LeanUdp and are read by
+// lean-answer.ts straight into their outcome (or, past its subset, decoded and judged by
+// resolve/family.ts's judge() directly). Anything else — a TC bit, SERVFAIL/REFUSED/NOTIMP, FORMERR to EDNS, a timeout, a
 // chain left open, a reply outside the lean reader's subset — continues on the general path from the
 // try already made (runQuery's `spent`), so retries, TCP and follow-ups are exactly the lookup's.
 import type {HostChecker} from '../core/host-check.js';
