@@ -1,8 +1,9 @@
 // The batch's lean lane: a name's first A and AAAA tries on connected sockets, judged without promises.
 //
 // Decision: most names of a list are settled by the first reply of each family (an answer, a chain
-// the resolver closed, NODATA with its SOA, NXDOMAIN). Those go through LeanUdp and resolve/family.ts's
-// judge() directly. Anything else — a TC bit, SERVFAIL/REFUSED/NOTIMP, FORMERR to EDNS, a timeout, a
+// the resolver closed, NODATA with its SOA, NXDOMAIN). Those go through LeanUdp and are read by
+// lean-answer.ts straight into their outcome (or, past its subset, decoded and judged by
+// resolve/family.ts's judge() directly). Anything else — a TC bit, SERVFAIL/REFUSED/NOTIMP, FORMERR to EDNS, a timeout, a
 // chain left open, a reply outside the lean reader's subset — continues on the general path from the
 // try already made (runQuery's `spent`), so retries, TCP and follow-ups are exactly the lookup's.
 import type {HostChecker} from '../core/host-check.js';
@@ -14,11 +15,13 @@ import type {ResolverConfig} from '../resolve/resolv-conf.js';
 import {searchCandidates} from '../resolve/search.js';
 import type {Family, FamilyOutcome} from '../resolve/types.js';
 import type {DeadlineQueue} from '../transport/deadlines.js';
-import type {LeanUdp} from '../transport/lean-udp.js';
+import type {LeanUdp, QuickRead} from '../transport/lean-udp.js';
 import {runQuery, type QueryResult} from '../transport/query.js';
 import type {TryOutcome} from '../transport/reply.js';
 import {wireName} from '../wire/lean-query.js';
 import type {ChannelPool} from './channel-pool.js';
+import {readAnswer} from './lean-answer.js';
+import {offerIps, type Ip} from '../select/policy.js';
 import type {BatchChecker} from './engine.js';
 
 export interface LeanOptions {
@@ -32,6 +35,8 @@ export interface LeanOptions {
 	/** The lanes' sockets are connected; until then (and if that fails) names take the general path. */
 	readonly ready: Promise<void>;
 }
+
+const none: readonly Ip[] = [];
 
 /** RCODEs after which glibc moves on to the next server (transport/query.ts): the general path continues. */
 const nextServer = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP']);
@@ -70,61 +75,146 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): B
 			general.check(input, index).then(done, fail);
 			return;
 		}
-		const candidates = searchCandidates(checked.ascii, checked.absolute, config, options.useSearch);
-		if (candidates.length !== 1 || candidates[0] !== checked.ascii) {
-			general.check(input, index).then(done, fail);
-			return;
-		}
-		const qname = checked.ascii;
-		const wire = wireName(qname);
-		const firstServer = general.nextFirstServer();
-		const lane = options.lanes[firstServer] as LeanUdp;
-		const at = lane.pick();
-		let a: FamilyOutcome | null = null;
-		let aaaa: FamilyOutcome | null = null;
-		const settle = (outcome: FamilyOutcome): void => {
-			if (outcome.family === 'A') a = outcome;
-			else aaaa = outcome;
-			if (a === null || aaaa === null) return;
-			const host: HostOutcome = {name: qname, unicode: checked.unicode, a, aaaa};
-			let now: HostResult | null;
-			try {
-				now = general.concludeNow(host, input, index);
-			} catch (error) {
-				fail(error);
+		// searchCandidates' answer without its arrays when no search domain can apply (a list without resolv.conf search).
+		if (!checked.absolute && options.useSearch && config.search.length > 0) {
+			const candidates = searchCandidates(checked.ascii, checked.absolute, config, options.useSearch);
+			if (candidates.length !== 1 || candidates[0] !== checked.ascii) {
+				general.check(input, index).then(done, fail);
 				return;
 			}
-			if (now !== null) done(now);
-			else general.conclude(host, input, index).then(done, fail);
-		};
-		const take =
-			(family: Family) =>
-			(settlement: TryOutcome): void => {
-				if (settlement.kind === 'reply') {
-					const reply = settlement.message;
-					if (!reply.flag_tc && !nextServer.has(reply.rcode) && !(edns && reply.rcode === 'FORMERR')) {
-						const progress = {family, qname, chain: [], others: [], queries: 1, mismatched: settlement.mismatched};
-						let judged: Judgement;
-						try {
-							judged = judge({message: reply, server: lane.server, transport: 'udp', rttMs: settlement.rttMs}, qname, progress);
-						} catch (error) {
-							fail(error);
-							return;
-						}
-						if (judged.outcome !== null) {
-							settle(judged.outcome);
-							return;
-						}
-					}
-				}
-				continueFamily(qname, family, firstServer, settlement).then(settle, fail);
-			};
-		lane.ask(at, {name: qname, type: 'A'}, wire, edns, ad, take('A'));
-		lane.ask(at, {name: qname, type: 'AAAA'}, wire, edns, ad, take('AAAA'));
+		}
+		const firstServer = general.nextFirstServer();
+		const lane = options.lanes[firstServer] as LeanUdp;
+		new LeanName(shared, lane, firstServer, checked.ascii, checked.unicode, input, index, done, fail).start();
 	};
+
+	const shared: LeanShared = {general, edns, ad, continueFamily};
 
 	return {
 		checkWith,
 		check: (input, index, _hooks, known) => new Promise<HostResult>((resolve, reject) => checkWith(input, index, known, resolve, reject)),
 	};
+}
+
+/** What every name of a run shares. */
+interface LeanShared {
+	readonly general: HostChecker;
+	readonly edns: boolean;
+	readonly ad: boolean;
+	readonly continueFamily: (qname: string, family: Family, firstServer: number, spent: TryOutcome) => Promise<FamilyOutcome>;
+}
+
+/**
+ * One name on the lane: its two queries and what they came to. Decision: an object with methods, not
+ * closures: the closures per name (settle, a take and a reader per family) and their contexts were a
+ * large part of what a name allocated.
+ */
+class LeanName {
+	readonly #shared: LeanShared;
+	readonly lane: LeanUdp;
+	readonly #firstServer: number;
+	readonly qname: string;
+	readonly #unicode: string | null;
+	readonly #input: string;
+	readonly #index: number;
+	readonly #done: (result: HostResult) => void;
+	readonly fail: (error: unknown) => void;
+	readonly wire: Uint8Array;
+	/** The Ips of the addresses lean-answer.ts read, offered to this name's selection. */
+	readonly ips: Ip[] = [];
+	#a: FamilyOutcome | null = null;
+	#aaaa: FamilyOutcome | null = null;
+
+	constructor(shared: LeanShared, lane: LeanUdp, firstServer: number, qname: string, unicode: string | null, input: string, index: number, done: (result: HostResult) => void, fail: (error: unknown) => void) {
+		this.#shared = shared;
+		this.lane = lane;
+		this.#firstServer = firstServer;
+		this.qname = qname;
+		this.#unicode = unicode;
+		this.#input = input;
+		this.#index = index;
+		this.#done = done;
+		this.fail = fail;
+		this.wire = wireName(qname);
+	}
+
+	start(): void {
+		const at = this.lane.pick();
+		const {edns, ad} = this.#shared;
+		this.lane.askQuick(at, {name: this.qname, type: 'A'}, this.wire, edns, ad, new LeanFamily(this, 'A'));
+		this.lane.askQuick(at, {name: this.qname, type: 'AAAA'}, this.wire, edns, ad, new LeanFamily(this, 'AAAA'));
+	}
+
+	/** A family's outcome; with both, the host's result. */
+	settle(outcome: FamilyOutcome): void {
+		if (outcome.family === 'A') this.#a = outcome;
+		else this.#aaaa = outcome;
+		const a = this.#a;
+		const aaaa = this.#aaaa;
+		if (a === null || aaaa === null) return;
+		const general = this.#shared.general;
+		const host: HostOutcome = {name: this.qname, unicode: this.#unicode, a, aaaa};
+		let now: HostResult | null;
+		try {
+			offerIps(this.ips);
+			now = general.concludeNow(host, this.#input, this.#index);
+		} catch (error) {
+			this.fail(error);
+			return;
+		} finally {
+			offerIps(none);
+		}
+		if (now !== null) this.#done(now);
+		else general.conclude(host, this.#input, this.#index).then(this.#done, this.fail);
+	}
+
+	/** A try lean-answer.ts left: judged from the decoded reply, or continued on the general path. */
+	settled(family: Family, settlement: TryOutcome): void {
+		const {edns} = this.#shared;
+		if (settlement.kind === 'reply') {
+			const reply = settlement.message;
+			if (!reply.flag_tc && !nextServer.has(reply.rcode) && !(edns && reply.rcode === 'FORMERR')) {
+				const progress = {family, qname: this.qname, chain: [], others: [], queries: 1, mismatched: settlement.mismatched};
+				let judged: Judgement;
+				try {
+					judged = judge({message: reply, server: this.lane.server, transport: 'udp', rttMs: settlement.rttMs}, this.qname, progress);
+				} catch (error) {
+					this.fail(error);
+					return;
+				}
+				if (judged.outcome !== null) {
+					this.settle(judged.outcome);
+					return;
+				}
+			}
+		}
+		this.#shared.continueFamily(this.qname, family, this.#firstServer, settlement).then(
+			(outcome) => this.settle(outcome),
+			this.fail,
+		);
+	}
+}
+
+/** One family's query of a LeanName, as the lane's caller object. */
+class LeanFamily implements QuickRead<FamilyOutcome> {
+	readonly #name: LeanName;
+	readonly #family: Family;
+
+	constructor(name: LeanName, family: Family) {
+		this.#name = name;
+		this.#family = family;
+	}
+
+	read(reply: Buffer, rttMs: number, mismatched: number): FamilyOutcome | null {
+		const name = this.#name;
+		return readAnswer(reply, name.qname, name.wire, this.#family, name.lane.server, rttMs, mismatched, name.ips);
+	}
+
+	took(outcome: FamilyOutcome): void {
+		this.#name.settle(outcome);
+	}
+
+	settled(settlement: TryOutcome): void {
+		this.#name.settled(this.#family, settlement);
+	}
 }

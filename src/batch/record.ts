@@ -1,7 +1,7 @@
 // One output record per name line: the lookup's JSON shape plus where the line was and what it said.
 import type {HostResult} from '../core/host-result.js';
 import {judge} from '../core/verdict.js';
-import {hostJson, jsonLine} from '../report/json.js';
+import {hostJson} from '../report/json.js';
 import {JsonBytes} from '../report/json-bytes.js';
 import {writeHostTail} from '../report/json-text.js';
 import {invalidOutcome} from '../resolve/lookup.js';
@@ -85,23 +85,81 @@ export function fullRecord(place: LinePlace, result: HostResult): BatchRecord {
  * A later line with a name already checked. Decision: its families carry only their status and the
  * reason points at the first line, whose record has the evidence. Keeping every result for the
  * duplicates that may come would make memory grow with the list; the brief (verdict and statuses)
- * is a few bits per name and kept for all of them.
+ * is a few bits per name and kept for all of them. Its NDJSON line is written as bytes, like a full
+ * record's (a list cycled ten times is nine tenths duplicates, and the object, its reason text and
+ * jsonLine's string were most of what such a run allocated); the object is made when read (CSV, JSON).
  */
+class DuplicateRecord implements BatchRecord {
+	readonly #place: LinePlace;
+	readonly #name: string;
+	readonly #unicode: string | null;
+	readonly #first: number;
+	#json: Readonly<Record<string, unknown>> | null = null;
+	readonly brief: Brief;
+	readonly queries = 0;
+
+	constructor(place: LinePlace, name: string, unicode: string | null, brief: Brief, first: number) {
+		this.#place = place;
+		this.#name = name;
+		this.#unicode = unicode;
+		this.brief = brief;
+		this.#first = first;
+	}
+
+	get json(): Readonly<Record<string, unknown>> {
+		const place = this.#place;
+		const brief = this.brief;
+		return (this.#json ??= {
+			line: place.line,
+			input: place.input,
+			rank: place.rank,
+			duplicateOf: this.#first,
+			name: this.#name,
+			unicode: this.#unicode,
+			a: {status: brief.a},
+			aaaa: {status: brief.aaaa},
+			selection: null,
+			verdict: brief.verdict,
+			reason: `same name as line ${this.#first}, checked once (the evidence is in that record)`,
+		});
+	}
+
+	/** jsonLine(json), field by field in the object's order (json-text.test.ts holds the two equal). */
+	write(out: JsonBytes): void {
+		const place = this.#place;
+		const brief = this.brief;
+		out.ascii('{"line":');
+		out.number(place.line);
+		out.ascii(',"input":');
+		out.string(place.input);
+		out.ascii(',"rank":');
+		out.nullableNumber(place.rank);
+		out.ascii(',"duplicateOf":');
+		out.number(this.#first);
+		out.ascii(',"name":');
+		out.string(this.#name);
+		out.ascii(',"unicode":');
+		out.nullableString(this.#unicode);
+		out.ascii(',"a":{"status":"');
+		out.ascii(brief.a);
+		out.ascii('"},"aaaa":{"status":"');
+		out.ascii(brief.aaaa);
+		out.ascii('"},"selection":null,"verdict":"');
+		out.ascii(brief.verdict);
+		out.ascii('","reason":"same name as line ');
+		out.number(this.#first);
+		out.ascii(', checked once (the evidence is in that record)"}\n');
+	}
+
+	line(): string {
+		const out = new JsonBytes(1024);
+		this.write(out);
+		return out.text();
+	}
+}
+
 export function duplicateRecord(place: LinePlace, name: string, unicode: string | null, brief: Brief, first: number): BatchRecord {
-	const json = {
-		line: place.line,
-		input: place.input,
-		rank: place.rank,
-		duplicateOf: first,
-		name,
-		unicode,
-		a: {status: brief.a},
-		aaaa: {status: brief.aaaa},
-		selection: null,
-		verdict: brief.verdict,
-		reason: `same name as line ${first}, checked once (the evidence is in that record)`,
-	};
-	return {json, brief, queries: 0, line: () => jsonLine(json), write: (out) => out.utf8(jsonLine(json))};
+	return new DuplicateRecord(place, name, unicode, brief, first);
 }
 
 /** The result of a line refused before sending: an invalid name, an overlong line, a bad Tranco row. */

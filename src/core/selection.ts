@@ -2,6 +2,7 @@
 import type {SourceProvider} from '../host/sources.js';
 import {formatPrefix, synthesizedBy, type Nat64Prefix} from '../resolve/dns64.js';
 import type {Family, FamilyOutcome} from '../resolve/types.js';
+import {parsePlainIp} from '../select/policy.js';
 import {sortDestinations} from '../select/rfc6724.js';
 import type {GaiConf, RuleId, SourceInfo, Stack} from '../select/types.js';
 
@@ -80,8 +81,11 @@ export function selectionDestinations(a: FamilyOutcome, aaaa: FamilyOutcome): st
  */
 export function selectFromSources(unique: readonly string[], sources: ReadonlyMap<string, SourceInfo | null>, nat64: readonly Nat64Prefix[], settings: SelectionSettings): Selection {
 	const options = settings.gaiConf === undefined ? {} : {gaiConf: settings.gaiConf};
-	const sort = unique.length > 0 ? sortDestinations(unique, sources, settings.stack, options) : null;
-	const sorted = sort === null ? [] : sort.order;
+	// One address is its own order: no candidate, policy lookup or comparison can move it (two in five
+	// names of a list). parsePlainIp stands in for the sort's parse, which would throw on anything else.
+	const single = unique.length === 1 && parsePlainIp(unique[0] as string) !== null;
+	const sort = unique.length > 0 && !single ? sortDestinations(unique, sources, settings.stack, options) : null;
+	const sorted = single ? unique : sort === null ? [] : sort.order;
 	const order: RankedAddress[] = sorted.map((address) => {
 		const source = sources.get(address) ?? null;
 		// Every address here passed sortDestinations' parser, so a colon means IPv6 (net.isIP's regex cost more than the rest).

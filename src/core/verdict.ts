@@ -17,6 +17,13 @@ export interface VerdictContext {
 	readonly describeRule: (rule: RuleId) => string;
 }
 
+/** The DNS64 prefix the selection found `address` synthesized under, or null (also without a selection). */
+function synthesizedIn(selection: Selection | null, address: string): string | null {
+	if (selection === null) return null;
+	for (const r of selection.order) if (r.address === address) return r.synthesized;
+	return null;
+}
+
 const failed = (o: FamilyOutcome): boolean => o.status === 'TIMEOUT' || o.status === 'ERROR';
 
 /**
@@ -41,19 +48,25 @@ export function judge(a: FamilyOutcome, aaaa: FamilyOutcome, context: VerdictCon
 		if (failed(a) && failed(aaaa)) return {verdict: 'error', reason: `no answer: A ${a.status}, AAAA ${aaaa.status}`};
 		return {verdict: 'unresolved', reason: `no address in either family: A ${a.status}, AAAA ${aaaa.status}`};
 	}
-	const usable = aaaa.addresses.filter((r) => unusableReason(r.address) === null);
-	if (usable.length === 0) {
+	const selection = context.selection;
+	// The usable AAAA (the first of them kept) and those of them not synthesized, counted in one pass
+	// (two filtered arrays and a closure per name before; the tests hold the texts).
+	let firstUsable: string | null = null;
+	let real = 0;
+	for (const r of aaaa.addresses) {
+		if (unusableReason(r.address) !== null) continue;
+		firstUsable ??= r.address;
+		if (synthesizedIn(selection, r.address) === null) real++;
+	}
+	if (firstUsable === null) {
 		const first = aaaa.addresses[0]?.address ?? '';
 		return {verdict: 'bogus-aaaa', reason: `every AAAA is unusable: ${first} is ${unusableReason(first) ?? 'unusable'}`};
 	}
-	const selection = context.selection;
-	const synthesized = (address: string): string | null => selection?.order.find((r) => r.address === address)?.synthesized ?? null;
-	const real = usable.filter((r) => synthesized(r.address) === null);
-	if (real.length === 0) {
-		return {verdict: 'synthetic', reason: `every AAAA is synthesized by DNS64 (prefix ${synthesized(usable[0]?.address ?? '')}): the service has no IPv6 of its own`};
+	if (real === 0) {
+		return {verdict: 'synthetic', reason: `every AAAA is synthesized by DNS64 (prefix ${synthesizedIn(selection, firstUsable)}): the service has no IPv6 of its own`};
 	}
 	if (context.noAaaa) return {verdict: 'v6-not-preferred', reason: 'resolv.conf has options no-aaaa: getaddrinfo on this host never asks for AAAA'};
-	if (selection === null) return {verdict: 'migrated', reason: `publishes ${real.length} IPv6 address${real.length === 1 ? '' : 'es'}`};
+	if (selection === null) return {verdict: 'migrated', reason: `publishes ${real} IPv6 address${real === 1 ? '' : 'es'}`};
 	const chosen = selection.order[0];
 	const because = selection.rule === null ? '' : ` (${context.describeRule(selection.rule)})`;
 	const isReal = chosen !== undefined && chosen.family === 'AAAA' && chosen.synthesized === null && unusableReason(chosen.address) === null;
@@ -63,7 +76,7 @@ export function judge(a: FamilyOutcome, aaaa: FamilyOutcome, context: VerdictCon
 		return {verdict: 'migrated', reason: `would connect to ${chosen.address} from ${chosen.source ?? '?'}${via}${because}${local}`};
 	}
 	const first = chosen?.address ?? '?';
-	const unusableV6 = selection.order.filter((r) => r.family === 'AAAA' && r.source === null).length > 0;
+	const unusableV6 = selection.order.some((r) => r.family === 'AAAA' && r.source === null);
 	const why = unusableV6 && selection.rule === 1 ? ' — no IPv6 source address or route for the AAAA' : '';
 	return {verdict: 'v6-not-preferred', reason: `has AAAA, but this host would try ${first} first${because}${why}`};
 }

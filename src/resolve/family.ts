@@ -128,6 +128,50 @@ function outcome(
 	};
 }
 
+/** answeredOutcome's other records: none, one shared (read-only) list. */
+const noOthers: readonly OtherRecord[] = [];
+
+/** The AD/AA pair of a reply's header, one of the four shared objects. */
+export function replyFlags(ad: boolean, aa: boolean): NonNullable<FamilyOutcome['flags']> {
+	return headerFlags[(ad ? 2 : 0) + (aa ? 1 : 0)] as NonNullable<FamilyOutcome['flags']>;
+}
+
+/**
+ * outcome()'s object for one reply that decided a family by itself, with no other records and no
+ * problem (the batch's reply reader, batch/lean-answer.ts, builds it from the bytes): the same keys in
+ * the same order, so NDJSON and the shapes V8 sees are one. `chain` and `addresses` are taken as they are.
+ */
+export function answeredOutcome(
+	family: Family,
+	status: Status,
+	qname: string,
+	chain: readonly ChainLink[],
+	addresses: FamilyOutcome['addresses'],
+	soa: FamilyOutcome['soa'],
+	server: Endpoint,
+	transport: Transport,
+	rttMs: number,
+	mismatched: number,
+	flags: NonNullable<FamilyOutcome['flags']>,
+): FamilyOutcome {
+	return {
+		family,
+		status,
+		qname,
+		chain,
+		addresses,
+		soa,
+		otherRecords: noOthers,
+		server,
+		transport,
+		rttMs: Math.round(rttMs * 100) / 100,
+		queries: 1,
+		mismatched,
+		flags,
+		problem: null,
+	};
+}
+
 /**
  * An outcome without a deciding reply: no addresses, SOA, other records, server, RTT or flags (an input
  * refused before sending, a query a capture saw go unanswered).

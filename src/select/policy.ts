@@ -20,7 +20,7 @@ export interface Ip {
  * ::1.2.3.4 is in ::/96 (label 3), not ::ffff:0:0/96.
  */
 export function parseIp(text: string): Ip {
-	const cached = parsed.get(text);
+	const cached = offeredIp(text) ?? parsed.get(text);
 	if (cached !== undefined) return cached;
 	return remember(parseIpUncached(text));
 }
@@ -41,11 +41,46 @@ const parsed = new Map<string, Ip>();
  * accepts, so callers can skip that regex for the addresses DNS answers are written as.
  */
 export function parsePlainIp(text: string): Ip | null {
+	const offer = offeredIp(text);
+	if (offer !== undefined) return offer;
 	const v6 = text.includes(':');
 	const bytes = v6 ? plainIpv6(text) : inetPton4(text);
 	if (bytes === null) return null;
 	// parseIpUncached's result for these forms, built from the bytes just read.
 	return parsed.get(text) ?? remember(v6 ? {text, family: 6, bytes, mapped: bytes} : ipv4(text, bytes));
+}
+
+/**
+ * Addresses already made from a reply's bytes (ipOfBytes), offered to the parses of the selection about
+ * to run. Decision: the batch parsed each answer's text again (what-if lookup, candidates, DNS64, the
+ * verdict) through the memo Map, whose get and set were most of the parse; the reader has the bytes.
+ * Safe whatever is offered: an Ip is a function of its text, and only an Ip with that text is taken.
+ */
+let offered: readonly Ip[] = [];
+
+/** Offers `ips` to parseIp and parsePlainIp until the next call (an empty list ends the offer). */
+export function offerIps(ips: readonly Ip[]): void {
+	offered = ips;
+}
+
+function offeredIp(text: string): Ip | undefined {
+	const list = offered;
+	for (let i = 0; i < list.length; i++) {
+		const ip = list[i] as Ip;
+		if (ip.text === text) return ip;
+	}
+	return undefined;
+}
+
+/**
+ * The Ip of an address record's RDATA: 4 bytes at `at` (A) or 16 (AAAA), and its text as written from
+ * those bytes (a dotted quad, or address-text.ts formatIpv6's RFC 5952 form): parseIp(text)'s value.
+ */
+export function ipOfBytes(text: string, b: Uint8Array, at: number, family: 4 | 6): Ip {
+	if (family === 4) return ipv4(text, [b[at] as number, b[at + 1] as number, b[at + 2] as number, b[at + 3] as number]);
+	const bytes = new Array<number>(16);
+	for (let i = 0; i < 16; i++) bytes[i] = b[at + i] as number;
+	return {text, family: 6, bytes, mapped: bytes};
 }
 
 function ipv4(text: string, bytes: number[]): Ip {

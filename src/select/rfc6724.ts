@@ -17,9 +17,12 @@ const ruleNames: Record<RuleId, string> = {
 	10: 'otherwise, leave the order unchanged',
 };
 
+/** Each rule's text, made once: every name's reason names one. */
+const ruleTexts = new Map<RuleId, string>(Object.entries(ruleNames).map(([rule, name]) => [Number(rule) as RuleId, `Rule ${rule}: ${name}`]));
+
 /** "Rule 6: prefer higher precedence". */
 export function describeRule(rule: RuleId): string {
-	return `Rule ${rule}: ${ruleNames[rule]}`;
+	return ruleTexts.get(rule) ?? `Rule ${rule}: ${ruleNames[rule]}`;
 }
 
 /** The outcome of one comparison: which destination goes first and the rule that said so. */

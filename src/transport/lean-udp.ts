@@ -20,7 +20,11 @@ interface Pending {
 	readonly qname: Uint8Array;
 	readonly qtype: number;
 	readonly sentAt: number;
+	/** Not settled yet. */
+	live: boolean;
 	done: ((settlement: TryOutcome) => void) | null;
+	/** The caller's own reader of a reply to this query (see ask), or null. */
+	readonly read: QuickRead<unknown> | null;
 	mismatched: number;
 	/** The in-flight list, oldest first (see #expire). */
 	older: Pending | null;
@@ -28,6 +32,18 @@ interface Pending {
 }
 
 const qtypes = {A: 1, AAAA: 28} as const;
+
+/**
+ * A query's caller as one object (the batch's lean checker; no closures per query): `read` settles the
+ * replies it can by itself (the batch's lean-answer.ts), returning what the reply came to, or null to
+ * leave the reply to the lane's own checks; `took` then gets that value, else `settled` gets the try's
+ * outcome as ask's `done` would. Exactly one of the two is called, once.
+ */
+export interface QuickRead<T> {
+	read(reply: Buffer, rttMs: number, mismatched: number): T | null;
+	took(value: T): void;
+	settled(settlement: TryOutcome): void;
+}
 
 /**
  * Decision: every query of a lane has the same timeout, so deadlines come in sending order: a list
@@ -86,11 +102,20 @@ export class LeanUdp {
 
 	/** Sends one query on socket `at`; `done` is called exactly once (a reply, or the timeout). */
 	ask(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, done: (settlement: TryOutcome) => void): void {
+		this.#send(at, question, qname, edns, ad, done, null);
+	}
+
+	/** ask() with a caller object (QuickRead): its reader sees each reply whose id matches first. */
+	askQuick<T>(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, quick: QuickRead<T>): void {
+		this.#send(at, question, qname, edns, ad, null, quick as QuickRead<unknown>);
+	}
+
+	#send(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, done: ((settlement: TryOutcome) => void) | null, quick: QuickRead<unknown> | null): void {
 		const socket = this.#sockets[at] as dgram.Socket;
 		const table = this.#pending[at] as Map<number, Pending>;
 		let id = randomId();
 		while (table.has(id)) id = randomId();
-		const pending: Pending = {id, table, question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: monotonicMs(), done, mismatched: 0, older: this.#newest, newer: null};
+		const pending: Pending = {id, table, question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: monotonicMs(), live: true, done, read: quick, mismatched: 0, older: this.#newest, newer: null};
 		table.set(id, pending);
 		if (this.#newest === null) this.#oldest = pending;
 		else this.#newest.newer = pending;
@@ -110,8 +135,17 @@ export class LeanUdp {
 	}
 
 	#settle(table: Map<number, Pending>, id: number, pending: Pending, settlement: TryOutcome): void {
+		if (!pending.live) return;
 		const done = pending.done;
-		if (done === null) return;
+		const quick = pending.read;
+		this.#unlink(table, id, pending);
+		if (done !== null) done(settlement);
+		else quick?.settled(settlement);
+	}
+
+	/** Takes a query out of the table and the in-flight list: it is settled. */
+	#unlink(table: Map<number, Pending>, id: number, pending: Pending): void {
+		pending.live = false;
 		pending.done = null;
 		table.delete(id);
 		if (pending.older === null) this.#oldest = pending.newer;
@@ -119,7 +153,6 @@ export class LeanUdp {
 		if (pending.newer === null) this.#newest = pending.older;
 		else pending.newer.older = pending.older;
 		pending.older = pending.newer = null;
-		done(settlement);
 	}
 
 	#receive(table: Map<number, Pending>, bytes: Buffer): void {
@@ -128,6 +161,15 @@ export class LeanUdp {
 		if (pending === undefined) {
 			this.#stray(table, bytes);
 			return;
+		}
+		const quick = pending.read;
+		if (quick !== null) {
+			const value = quick.read(bytes, monotonicMs() - pending.sentAt, pending.mismatched);
+			if (value !== null) {
+				this.#unlink(table, id, pending);
+				quick.took(value);
+				return;
+			}
 		}
 		// The lean reader for the common replies, dns-packet (guarded) for the rest: UdpChannel's checks.
 		const decoded = decodeMessageLean(bytes, pending.question.name);

@@ -36,6 +36,14 @@ const plain = new Uint8Array(256);
 for (let byte = 0x21; byte < 0x7f; byte++) plain[byte] = 1;
 for (const byte of [0x2e, 0x3b, 0x5c, 0x28, 0x29, 0x22, 0x40, 0x24]) plain[byte] = 0;
 
+/**
+ * Plain labels already made into strings, by a hash of their bytes. Decision: a reply's zone, its
+ * servers' and TLD labels repeat across messages, and a Buffer slice to a string per label was a fifth
+ * of reading a reply; a hit costs a compare. A slot holds the last label hashed to it (bounded memory).
+ */
+const labelSlots = 4096;
+const labelTexts: (string | undefined)[] = new Array<string | undefined>(labelSlots);
+
 /** Pointers followed within one name before the general decoder takes over (no recursion without bound). */
 const maxPointerDepth = 32;
 
@@ -47,16 +55,19 @@ interface Read {
 
 /**
  * One message's reader state: names already read, by offset (answers point back at the question's
- * name), and where the last name ended in place.
+ * name), and where the last name ended in place. Exported for the batch's reply reader (batch/lean-answer.ts).
  */
-class Reader {
-	readonly b: Buffer;
+export class Reader {
+	/** The message; see reuse. */
+	b: Buffer;
 	/**
 	 * Names read so far by offset: a few in a typical reply, kept in two short arrays (a Map per
 	 * message was a large part of what a reply allocated); a long message moves them to a Map.
 	 */
 	readonly #offsets: number[] = [];
 	readonly #reads: Read[] = [];
+	/** Entries of the two arrays in use (counted, not their length: a length of 0 would free their stores on reuse). */
+	#count = 0;
 	#map: Map<number, Read> | null = null;
 	end = 0;
 
@@ -65,7 +76,23 @@ class Reader {
 	}
 
 	/** A name already known to be spelled in place at an offset (see expect), and where it ends. */
-	#known: {readonly offset: number; readonly end: number; readonly read: Read} | null = null;
+	#knownOffset = -1;
+	#knownEnd = 0;
+	#knownRead: Read | null = null;
+
+	/**
+	 * Starts over on another message, keeping the arrays (the batch's reply reader keeps one Reader:
+	 * two arrays and their stores per reply were most of what reading one allocated).
+	 */
+	reuse(b: Buffer): this {
+		this.b = b;
+		this.#count = 0;
+		this.#map = null;
+		this.#knownOffset = -1;
+		this.#knownRead = null;
+		this.end = 0;
+		return this;
+	}
 
 	/**
 	 * Tells the reader the name the caller expects at `offset` (the question it asked). When the bytes
@@ -90,15 +117,17 @@ class Reader {
 		}
 		if (at >= b.length || b[at] !== 0 || at + 1 - offset > maxWireLength) return;
 		const read = this.#keep(offset, name, at + 1 - offset);
-		this.#known = {offset, end: at + 1, read};
+		this.#knownOffset = offset;
+		this.#knownEnd = at + 1;
+		this.#knownRead = read;
 	}
 
 	/** The name at `offset` as decodeName gives it, or null where decodeName would throw. */
 	name(offset: number): string | null {
-		const known = this.#known;
-		if (known !== null && known.offset === offset) {
-			this.end = known.end;
-			return known.read.name;
+		const known = this.#knownRead;
+		if (known !== null && this.#knownOffset === offset) {
+			this.end = this.#knownEnd;
+			return known.name;
 		}
 		const read = this.#read(offset, 0);
 		return read === null ? null : read.name;
@@ -147,18 +176,20 @@ class Reader {
 	#cached(offset: number): Read | undefined {
 		if (this.#map !== null) return this.#map.get(offset);
 		const offsets = this.#offsets;
-		for (let i = 0; i < offsets.length; i++) if (offsets[i] === offset) return this.#reads[i];
+		const count = this.#count;
+		for (let i = 0; i < count; i++) if (offsets[i] === offset) return this.#reads[i];
 		return undefined;
 	}
 
 	#keep(offset: number, name: string, wire: number): Read {
 		const read = {name, wire};
 		if (this.#map !== null) this.#map.set(offset, read);
-		else if (this.#offsets.length < 16) {
-			this.#offsets.push(offset);
-			this.#reads.push(read);
+		else if (this.#count < 16) {
+			this.#offsets[this.#count] = offset;
+			this.#reads[this.#count] = read;
+			this.#count++;
 		} else {
-			this.#map = new Map(this.#offsets.map((at, i) => [at, this.#reads[i] as Read]));
+			this.#map = new Map(this.#offsets.slice(0, this.#count).map((at, i) => [at, this.#reads[i] as Read]));
 			this.#map.set(offset, read);
 		}
 		return read;
@@ -166,8 +197,23 @@ class Reader {
 
 	#label(start: number, end: number): string {
 		const b = this.b;
-		for (let i = start; i < end; i++) if (plain[b[i] ?? 0] === 0) return escapeLabel(b.subarray(start, end));
-		return b.toString('latin1', start, end);
+		let hash = end - start;
+		for (let i = start; i < end; i++) {
+			const c = b[i] ?? 0;
+			if (plain[c] === 0) return escapeLabel(b.subarray(start, end));
+			hash = Math.imul(hash ^ c, 0x01000193);
+		}
+		// A label made before, found by its bytes' hash and compared char by char: the same string.
+		const slot = (hash >>> 16) & (labelSlots - 1);
+		const known = labelTexts[slot];
+		if (known !== undefined && known.length === end - start) {
+			let i = 0;
+			while (start + i < end && known.charCodeAt(i) === b[start + i]) i++;
+			if (start + i === end) return known;
+		}
+		const text = b.toString('latin1', start, end);
+		labelTexts[slot] = text;
+		return text;
 	}
 
 	u16(at: number): number {

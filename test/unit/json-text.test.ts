@@ -141,4 +141,17 @@ describe('records as bytes', () => {
 			{numRuns: 200},
 		);
 	});
+
+	it('writes duplicate records (written as bytes) as jsonLine of their objects', () => {
+		const status = fc.constantFrom<Status>('NOERROR', 'NODATA', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 'TIMEOUT', 'ERROR', 'INVALID');
+		const verdict = fc.constantFrom<Verdict>('migrated', 'v6-not-preferred', 'not-migrated', 'synthetic', 'bogus-aaaa', 'broken-aaaa', 'unresolved', 'error');
+		fc.assert(
+			fc.property(place, text, fc.option(text), verdict, status, status, fc.nat(), (p, name, unicode, v, a, aaaa, first) => {
+				const duplicate = duplicateRecord(p, name, unicode, {verdict: v, a, aaaa}, first);
+				expect(bytesOf((out) => duplicate.write(out))).toBe(jsonLine(duplicate.json));
+				expect(duplicate.line()).toBe(jsonLine(duplicate.json));
+			}),
+			{numRuns: runs},
+		);
+	});
 });
