@@ -2,7 +2,7 @@
 //
 // Decision: a connected socket lets the kernel do RFC 5452's source address and port check and makes
 // each send a plain send(2) (no address to parse or look up); a callback per query instead of a chain
-// of promises keeps the per-packet cost near the syscalls'. Replies are read by wire/lean-reply.ts;
+// of promises keeps the per-packet cost near the syscalls'. Replies are read by batch/lean-answer.ts (askQuick) or wire/lean-decode.ts;
 // what it leaves (other types, damage) to dns-packet; checks and outcomes are exactly UdpChannel's.
 import dgram from 'node:dgram';
 import {decodeMessageLean} from '../wire/lean-decode.js';
