@@ -21,8 +21,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'he6-capture-live-'));
 const ownComm = readFileSync('/proc/self/comm', 'utf8').trim();
 
 const records: ZoneRecord[] = [captureSoa, {name: 'dual.he6.test', type: 'A', ttl: 300, data: '192.0.2.2'}, {name: 'dual.he6.test', type: 'AAAA', ttl: 300, data: '2a0f:6:6::2'}, {name: 'lost.he6.test', type: 'A', ttl: 300, data: '192.0.2.7'}, {name: 'lost.he6.test', type: 'AAAA', ttl: 300, data: '2a0f:6:6::7'}];
-/** Replies wait 300 ms: dig is still running (and its socket open) when the capture looks it up. */
-const replyDelayMs = 300;
+/**
+ * Replies wait 1 s: dig is still running (and its socket open) when the capture looks it up. 300 ms
+ * once lost a pid on a machine loaded ~5× over its two cores (the capture read the query after dig had left).
+ */
+const replyDelayMs = 1000;
 const hook = (q: {name: string; type: string}) => (q.name === 'lost.he6.test' && q.type === 'AAAA' ? ({kind: 'drop'} as const) : ({kind: 'delay', ms: replyDelayMs} as const));
 
 let servers: ZoneServer[] = [];
