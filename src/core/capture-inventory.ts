@@ -73,6 +73,7 @@ interface JudgedName {
 
 const emptyFamily = (): FamilyState => ({asked: 0, answered: 0, unanswered: 0, rcode: null, qname: '', answers: noAnswers, ttl: 0, soa: null, tc: false});
 const noAnswers: readonly AnswerRecord[] = Object.freeze([]);
+const noDestinations: readonly string[] = Object.freeze([]);
 
 /** The reply a family keeps, as it was added (null when none was). */
 function replyOf(f: FamilyState, family: Family): Reply | null {
@@ -168,21 +169,46 @@ export class Inventory {
 		const nat64 = this.#nat64(options.nat64 ?? []);
 		const noAaaa = options.noAaaa ?? false;
 		const settings = options.selection;
-		const judged: JudgedName[] = [];
+		// Decision: the judgements are not held across the probes' await (100k names' two family outcomes,
+		// chains and address lists were most of what the young GC promoted at the end): the first pass
+		// keeps each name's destinations and its count (every add raises it), and the records are made
+		// from a second judgement of the same state, which is the same judgement. A name that changed in
+		// between (a live capture goes on during the await) is judged now, and any destination of it not
+		// yet asked for is asked for first.
+		const selecting = settings !== null;
+		const states: NameState[] = [];
+		const counts: number[] = [];
+		const destinations: (readonly string[])[] = [];
 		const wanted = new Set<string>();
 		for (const state of this.#names.values()) {
-			const name = this.#judgeName(state, settings !== null);
+			const name = this.#judgeName(state, selecting);
 			for (const d of name.destinations) wanted.add(d);
-			judged.push(name);
+			states.push(state);
+			counts.push(state.count);
+			destinations.push(name.destinations);
 		}
 		const sources = new Map<string, SourceInfo | null>();
-		if (settings !== null && wanted.size > 0) {
-			const list = [...wanted];
+		const ask = async (list: readonly string[]): Promise<void> => {
+			if (settings === null || list.length === 0) return;
 			const found = await settings.sources(list);
 			// Every destination is in the map (null when the provider gave none), as each name's own ask had it.
 			for (const d of list) sources.set(d, found.get(d) ?? null);
+		};
+		await ask([...wanted]);
+		const changed = new Map<number, JudgedName>();
+		const missing = new Set<string>();
+		for (let i = 0; i < states.length; i++) {
+			const state = states[i] as NameState;
+			if (state.count === counts[i]) continue;
+			const name = this.#judgeName(state, selecting);
+			changed.set(i, name);
+			for (const d of name.destinations) if (!sources.has(d)) missing.add(d);
 		}
-		for (const name of judged) onRecord(this.#record(name, nat64, settings, sources, noAaaa));
+		await ask([...missing]);
+		for (let i = 0; i < states.length; i++) {
+			const name = changed.get(i) ?? this.#judgeName(states[i] as NameState, false, destinations[i] as readonly string[]);
+			onRecord(this.#record(name, nat64, settings, sources, noAaaa));
+		}
 	}
 
 	/** NAT64 prefixes: the Well-Known one, the given ones, and RFC 7050 discovery from observed ipv4only.arpa AAAA answers. */
@@ -195,11 +221,11 @@ export class Inventory {
 		return [...all.values()];
 	}
 
-	/** Both families judged, and whether the verdict reads an address selection. */
-	#judgeName(state: NameState, selecting: boolean): JudgedName {
+	/** Both families judged, and the destinations the verdict's selection reads (`known`: found by an earlier judgement of the same state). */
+	#judgeName(state: NameState, selecting: boolean, known: readonly string[] = noDestinations): JudgedName {
 		const a = this.#judgeFamily(state, 'A');
 		const aaaa = this.#judgeFamily(state, 'AAAA');
-		let destinations: readonly string[] = [];
+		let destinations = known;
 		if (selecting && a.outcome !== null && aaaa.outcome !== null && (a.outcome.addresses.length > 0 || aaaa.outcome.addresses.length > 0)) {
 			// Decision: without AAAA addresses the verdict never reads the selection, and a single destination
 			// sorts to itself whatever its source, so no source is asked for: exact, and it spares a kernel

@@ -142,4 +142,37 @@ describe('compact inventory', () => {
 		}
 		expect(await inventory.records({selection: null})).toEqual(await reference.records({selection: null}));
 	});
+
+	it('judges a name that changed during the probes on its new state, asking for its new destinations', async () => {
+		const exchange = (i: number, qname: string, qtype: 'A' | 'AAAA', data: string): ExchangeEvent => ({
+			...(events([{name: 0, qtype, status: 0, rcode: 0, answers: [], soa: null, tc: false, process: 0, dt: 1}])[0] as ExchangeEvent),
+			id: i,
+			qname,
+			time: 1_700_000_000_000 + i,
+			answers: [{name: qname, type: qtype, ttl: 60, data}],
+		});
+		const before = [exchange(1, 'a.example', 'A', '192.0.2.1'), exchange(2, 'a.example', 'AAAA', '2001:db8::1'), exchange(3, 'b.example', 'A', '192.0.2.2')];
+		const during = [exchange(4, 'b.example', 'AAAA', '2001:db8::2'), exchange(5, 'a.example', 'AAAA', '2001:db8::3')];
+		const inventory = new Inventory();
+		const reference = new ReferenceInventory();
+		for (const e of [...before, ...during]) reference.add(e);
+		for (const e of before) inventory.add(e);
+		const provider = host(false);
+		const asked: string[][] = [];
+		let first = true;
+		const selection: SelectionSettings = {
+			...provider,
+			sources: async (list) => {
+				asked.push([...list]);
+				if (first) for (const e of during) inventory.add(e);
+				first = false;
+				return provider.sources(list);
+			},
+		};
+		expect(await inventory.records({selection})).toEqual(await reference.records({selection: provider}));
+		expect(asked).toEqual([
+			['192.0.2.1', '2001:db8::1'],
+			['2001:db8::3', '192.0.2.2', '2001:db8::2'],
+		]);
+	});
 });
