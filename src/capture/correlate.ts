@@ -77,9 +77,6 @@ interface Pending extends PairHalf, Identity {
 }
 
 const noAttribution: Attribution = {pid: null, comm: null};
-/** The pair tracker's key only (never shown): transport, both endpoints (address, scope, port) and the folded name. */
-const endpointKey = (e: Endpoint): string => `${e.address}%${e.scope ?? ''}|${e.port}`;
-const socketKeyOf = (transport: Transport, client: Endpoint, server: Endpoint, folded: string): string => `${transport}|${endpointKey(client)}|${endpointKey(server)}|${folded}`;
 
 /** One endpoint of the identity: address, port and scope (null and empty alike, as the text keys had them). */
 const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.address === b.address && (a.scope ?? '') === (b.scope ?? '');
@@ -183,7 +180,6 @@ export class Correlator {
 		const pending: Pending = {
 			hash,
 			bucketNext: null,
-			socketKey: socketKeyOf(transport, client, server, folded),
 			client,
 			server,
 			transport,
@@ -199,6 +195,7 @@ export class Correlator {
 			pair: null,
 			answered: null,
 			lastOnSocket: false,
+			socketNext: null,
 			older: null,
 			newer: null,
 		};
