@@ -30,11 +30,9 @@ export interface Pair {
 
 const otherFamily = (qtype: string): string | null => (qtype === 'A' ? 'AAAA' : qtype === 'AAAA' ? 'A' : null);
 
-/** The bucket of a socket: both ports and the transport (the name and addresses are compared in it). */
-const socketHash = (q: PairHalf): number => ((q.client.port << 14) ^ q.server.port ^ (q.transport === 'tcp' ? 1 << 30 : 0)) & 0x7fffffff;
 const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.address === b.address && (a.scope ?? '') === (b.scope ?? '');
-/** One socket asking about one name, as the text key spelled it. */
-const sameSocket = (a: PairHalf, b: PairHalf): boolean => a.transport === b.transport && sameEndpoint(a.client, b.client) && sameEndpoint(a.server, b.server) && a.folded === b.folded;
+/** One socket (the name is the bucket's), as the text key spelled it. */
+const sameSocket = (a: PairHalf, b: PairHalf): boolean => a.transport === b.transport && sameEndpoint(a.client, b.client) && sameEndpoint(a.server, b.server);
 
 /**
  * Recognises pairs and settles them. Decision: the partner is the other family's query that the same
@@ -46,10 +44,12 @@ export class PairTracker {
 	pairs = 0;
 	lostHalves = 0;
 	/**
-	 * The latest A/AAAA query of each socket and name, by socketHash, chained through socketNext.
-	 * Decision: no text key (transport, endpoints and name joined) built and hashed per query.
+	 * The latest A/AAAA query of each socket and name: by the folded name, the sockets that asked for
+	 * it chained through socketNext. Decision: no text key (transport, endpoints and name joined) built
+	 * and hashed per query; the name is the bucket because one socket asks for many names within the
+	 * window (a bucket by ports alone held hundreds on a benchmark's few sockets), and few sockets one name.
 	 */
-	readonly #last = new Map<number, PairHalf>();
+	readonly #last = new Map<string, PairHalf>();
 	/** #last's entries in the order they were set; one no longer in #last is skipped. */
 	readonly #order = new TimeQueue<PairHalf>();
 	readonly #windowMs: number;
@@ -62,8 +62,8 @@ export class PairTracker {
 	track(query: PairHalf): void {
 		const wanted = otherFamily(query.qtype);
 		if (wanted === null) return;
-		const hash = socketHash(query);
-		let previous = this.#last.get(hash) ?? null;
+		const name = query.folded;
+		let previous = this.#last.get(name) ?? null;
 		while (previous !== null && !sameSocket(previous, query)) previous = previous.socketNext;
 		if (previous !== null && previous.pair === null && previous.qtype === wanted && query.first - previous.first <= this.#windowMs) {
 			// The first half may have ended already (a reply from a cache is fast); its outcome is kept on it.
@@ -72,9 +72,9 @@ export class PairTracker {
 			query.pair = pair;
 			this.pairs++;
 		}
-		if (previous !== null) this.#remove(previous, hash);
-		query.socketNext = this.#last.get(hash) ?? null;
-		this.#last.set(hash, query);
+		if (previous !== null) this.#remove(previous, name);
+		query.socketNext = this.#last.get(name) ?? null;
+		this.#last.set(name, query);
 		query.lastOnSocket = true;
 		this.#order.push(query);
 	}
@@ -84,20 +84,20 @@ export class PairTracker {
 		for (let query = this.#order.peek(); query !== undefined; query = this.#order.peek()) {
 			if (query.lastOnSocket) {
 				if (now - query.first <= this.#windowMs) break;
-				this.#remove(query, socketHash(query));
+				this.#remove(query, query.folded);
 			}
 			this.#order.shift();
 		}
 	}
 
 	/** Takes a held query out of its bucket. */
-	#remove(query: PairHalf, hash: number): void {
+	#remove(query: PairHalf, name: string): void {
 		let previous: PairHalf | null = null;
-		for (let q = this.#last.get(hash) ?? null; q !== null; previous = q, q = q.socketNext) {
+		for (let q = this.#last.get(name) ?? null; q !== null; previous = q, q = q.socketNext) {
 			if (q !== query) continue;
 			if (previous !== null) previous.socketNext = query.socketNext;
-			else if (query.socketNext === null) this.#last.delete(hash);
-			else this.#last.set(hash, query.socketNext);
+			else if (query.socketNext === null) this.#last.delete(name);
+			else this.#last.set(name, query.socketNext);
 			break;
 		}
 		query.socketNext = null;
