@@ -6,7 +6,7 @@ import type {Attribution, ExchangeEvent, PairFlag} from './events.js';
 import {PairTracker, type PairHalf} from './gai-pairs.js';
 import {answerRecords, soaOf} from './records.js';
 import {BucketTable, bucketHash, type Bucketed} from './exchange-table.js';
-import {TimeQueue} from './time-queue.js';
+import {RecentRing} from './recent-ring.js';
 
 /** One decoded DNS message with where and when the capture saw it. */
 export interface ObservedMessage {
@@ -76,22 +76,7 @@ interface Pending extends PairHalf, Identity {
 	newer: Pending | null;
 }
 
-/**
- * A finished exchange kept for the timeout's length, to recognise extra and late replies. Decision:
- * its own small object (the identity, not the pending entry): 65k of them live for seconds, and a
- * whole pending entry kept that long was promoted to the old generation with its pair key.
- */
-interface Recent extends Identity {
-	readonly until: number;
-	readonly answered: boolean;
-	/** In the recent table now (the expiry queue skips entries that left it). */
-	live: boolean;
-}
-
 const noAttribution: Attribution = {pid: null, comm: null};
-/** The pair tracker's key only (never shown): transport, both endpoints (address, scope, port) and the folded name. */
-const endpointKey = (e: Endpoint): string => `${e.address}%${e.scope ?? ''}|${e.port}`;
-const socketKeyOf = (transport: Transport, client: Endpoint, server: Endpoint, folded: string): string => `${transport}|${endpointKey(client)}|${endpointKey(server)}|${folded}`;
 
 /** One endpoint of the identity: address, port and scope (null and empty alike, as the text keys had them). */
 const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.address === b.address && (a.scope ?? '') === (b.scope ?? '');
@@ -113,10 +98,8 @@ export class Correlator {
 	readonly #pending = new BucketTable<Pending>();
 	#oldest: Pending | null = null;
 	#newest: Pending | null = null;
-	/** Finished exchanges, by the same identity. */
-	readonly #recent = new BucketTable<Recent>();
-	/** #recent's entries in the order they were remembered; an entry no longer in #recent is skipped. */
-	readonly #recentOrder = new TimeQueue<Recent>();
+	/** Finished exchanges, by the same identity, in the order they were remembered. */
+	readonly #recent = new RecentRing();
 	readonly #pairs: PairTracker;
 	readonly #timeoutMs: number;
 	readonly #maxPending: number;
@@ -157,15 +140,7 @@ export class Correlator {
 			if (time - pending.last <= this.#timeoutMs) break;
 			this.#finishUnanswered(pending, 'timeout', out);
 		}
-		for (let recent = this.#recentOrder.peek(); recent !== undefined; recent = this.#recentOrder.peek()) {
-			if (!recent.live) {
-				this.#recentOrder.shift();
-				continue;
-			}
-			if (recent.until >= time) break;
-			this.#forget(recent);
-			this.#recentOrder.shift();
-		}
+		this.#recent.expire(time);
 		this.#pairs.sweep(time);
 		return out;
 	}
@@ -174,9 +149,7 @@ export class Correlator {
 	flush(): ExchangeEvent[] {
 		const out: ExchangeEvent[] = [];
 		for (let pending = this.#oldest; pending !== null; pending = this.#oldest) this.#finishUnanswered(pending, 'end-of-capture', out);
-		for (let recent = this.#recentOrder.shift(); recent !== undefined; recent = this.#recentOrder.shift()) recent.live = false;
 		this.#recent.clear();
-		this.#recentOrder.clear();
 		this.#pairs.clear();
 		return out;
 	}
@@ -207,7 +180,6 @@ export class Correlator {
 		const pending: Pending = {
 			hash,
 			bucketNext: null,
-			socketKey: socketKeyOf(transport, client, server, folded),
 			client,
 			server,
 			transport,
@@ -223,6 +195,7 @@ export class Correlator {
 			pair: null,
 			answered: null,
 			lastOnSocket: false,
+			socketNext: null,
 			older: null,
 			newer: null,
 		};
@@ -259,11 +232,10 @@ export class Correlator {
 			pending = this.#pending.first(hash);
 			while (pending !== null && !sameExchange(pending, transport, client, server, id, folded, question.type, qclass)) pending = pending.bucketNext;
 			if (pending === null) {
-				let recent = this.#recent.first(hash);
-				while (recent !== null && !sameExchange(recent, transport, client, server, id, folded, question.type, qclass)) recent = recent.bucketNext;
-				if (recent?.answered === true) this.stats.duplicateResponses++;
-				else if (recent?.answered === false) this.stats.lateResponses++;
-				else out.push(this.#unsolicited(observed));
+				const recent = this.#recent.find(hash, transport, client, server, id, folded, question.type, qclass);
+				if (recent < 0) out.push(this.#unsolicited(observed));
+				else if (this.#recent.answered(recent)) this.stats.duplicateResponses++;
+				else this.stats.lateResponses++;
 				return;
 			}
 		}
@@ -379,25 +351,11 @@ export class Correlator {
 
 	/** Keeps a finished exchange until `until`, within the same bound as the pending table; an earlier one with the same identity leaves. */
 	#remember(finished: Pending, until: number, answered: boolean): void {
-		let same = this.#recent.first(finished.hash);
-		while (same !== null && !sameExchange(same, finished.transport, finished.client, finished.server, finished.id, finished.folded, finished.qtype, finished.qclass)) same = same.bucketNext;
-		if (same !== null) this.#forget(same);
-		if (this.#recent.size >= this.#maxPending) {
-			for (let oldest = this.#recentOrder.shift(); oldest !== undefined; oldest = this.#recentOrder.shift()) {
-				if (!oldest.live) continue;
-				this.#forget(oldest);
-				break;
-			}
-		}
 		const {hash, transport, client, server, id, folded, qtype, qclass} = finished;
-		const recent: Recent = {hash, bucketNext: null, transport, client, server, id, folded, qtype, qclass, until, answered, live: true};
-		this.#recent.add(recent);
-		this.#recentOrder.push(recent);
-	}
-
-	#forget(recent: Recent): void {
-		this.#recent.remove(recent);
-		recent.live = false;
+		const same = this.#recent.find(hash, transport, client, server, id, folded, qtype, qclass);
+		if (same >= 0) this.#recent.forget(same);
+		if (this.#recent.size >= this.#maxPending) this.#recent.forgetOldest();
+		this.#recent.add(hash, transport, client, server, id, folded, qtype, qclass, until, answered);
 	}
 
 	#evictOldest(): void {

@@ -1,11 +1,15 @@
 // getaddrinfo A+AAAA pairs: the two queries glibc sends back to back from one socket, and which half got lost.
+import type {Endpoint, Transport} from '../transport/endpoint.js';
 import type {PairFlag} from './events.js';
 import {TimeQueue} from './time-queue.js';
 
 /** What pairing reads of a query; the correlator's pending entries carry these fields. */
 export interface PairHalf {
-	/** Transport, client, server and name (case-folded): one socket asking about one name. */
-	readonly socketKey: string;
+	/** Transport, client, server and the name case-folded: one socket asking about one name (scopes null and '' alike). */
+	readonly transport: Transport;
+	readonly client: Endpoint;
+	readonly server: Endpoint;
+	readonly folded: string;
 	readonly id: number;
 	readonly qtype: string;
 	/** Capture time of the first transmission (ms). */
@@ -13,8 +17,10 @@ export interface PairHalf {
 	pair: Pair | null;
 	/** Set when the exchange ends: replied or not (an evicted one stays null). */
 	answered: boolean | null;
-	/** The tracker's: this is the latest query of its socket key still held (the sweep then needs no lookup). */
+	/** The tracker's: this is the latest query of its socket and name still held (the sweep then needs no lookup). */
 	lastOnSocket: boolean;
+	/** The tracker's: the next query held in the same bucket of its table. */
+	socketNext: PairHalf | null;
 }
 
 /** The two halves of one pair. */
@@ -23,6 +29,10 @@ export interface Pair {
 }
 
 const otherFamily = (qtype: string): string | null => (qtype === 'A' ? 'AAAA' : qtype === 'AAAA' ? 'A' : null);
+
+const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.address === b.address && (a.scope ?? '') === (b.scope ?? '');
+/** One socket (the name is the bucket's), as the text key spelled it. */
+const sameSocket = (a: PairHalf, b: PairHalf): boolean => a.transport === b.transport && sameEndpoint(a.client, b.client) && sameEndpoint(a.server, b.server);
 
 /**
  * Recognises pairs and settles them. Decision: the partner is the other family's query that the same
@@ -33,7 +43,12 @@ const otherFamily = (qtype: string): string | null => (qtype === 'A' ? 'AAAA' : 
 export class PairTracker {
 	pairs = 0;
 	lostHalves = 0;
-	/** socketKey → the latest A/AAAA query there, in time order (so the sweep stops at the first fresh one). */
+	/**
+	 * The latest A/AAAA query of each socket and name: by the folded name, the sockets that asked for
+	 * it chained through socketNext. Decision: no text key (transport, endpoints and name joined) built
+	 * and hashed per query; the name is the bucket because one socket asks for many names within the
+	 * window (a bucket by ports alone held hundreds on a benchmark's few sockets), and few sockets one name.
+	 */
 	readonly #last = new Map<string, PairHalf>();
 	/** #last's entries in the order they were set; one no longer in #last is skipped. */
 	readonly #order = new TimeQueue<PairHalf>();
@@ -47,16 +62,19 @@ export class PairTracker {
 	track(query: PairHalf): void {
 		const wanted = otherFamily(query.qtype);
 		if (wanted === null) return;
-		const previous = this.#last.get(query.socketKey);
-		if (previous !== undefined && previous.pair === null && previous.qtype === wanted && query.first - previous.first <= this.#windowMs) {
+		const name = query.folded;
+		let previous = this.#last.get(name) ?? null;
+		while (previous !== null && !sameSocket(previous, query)) previous = previous.socketNext;
+		if (previous !== null && previous.pair === null && previous.qtype === wanted && query.first - previous.first <= this.#windowMs) {
 			// The first half may have ended already (a reply from a cache is fast); its outcome is kept on it.
 			const pair: Pair = {halves: [previous, query]};
 			previous.pair = pair;
 			query.pair = pair;
 			this.pairs++;
 		}
-		if (previous !== undefined) previous.lastOnSocket = false;
-		this.#last.set(query.socketKey, query);
+		if (previous !== null) this.#remove(previous, name);
+		query.socketNext = this.#last.get(name) ?? null;
+		this.#last.set(name, query);
 		query.lastOnSocket = true;
 		this.#order.push(query);
 	}
@@ -66,15 +84,35 @@ export class PairTracker {
 		for (let query = this.#order.peek(); query !== undefined; query = this.#order.peek()) {
 			if (query.lastOnSocket) {
 				if (now - query.first <= this.#windowMs) break;
-				this.#last.delete(query.socketKey);
-				query.lastOnSocket = false;
+				this.#remove(query, query.folded);
 			}
 			this.#order.shift();
 		}
 	}
 
+	/** Takes a held query out of its bucket. */
+	#remove(query: PairHalf, name: string): void {
+		let previous: PairHalf | null = null;
+		for (let q = this.#last.get(name) ?? null; q !== null; previous = q, q = q.socketNext) {
+			if (q !== query) continue;
+			if (previous !== null) previous.socketNext = query.socketNext;
+			else if (query.socketNext === null) this.#last.delete(name);
+			else this.#last.set(name, query.socketNext);
+			break;
+		}
+		query.socketNext = null;
+		query.lastOnSocket = false;
+	}
+
 	clear(): void {
-		for (const query of this.#last.values()) query.lastOnSocket = false;
+		for (const head of this.#last.values()) {
+			for (let q: PairHalf | null = head; q !== null; ) {
+				const next: PairHalf | null = q.socketNext;
+				q.lastOnSocket = false;
+				q.socketNext = null;
+				q = next;
+			}
+		}
 		this.#last.clear();
 		this.#order.clear();
 	}

@@ -20,20 +20,34 @@ export interface InventoryOptions {
 	readonly nat64?: readonly Nat64Prefix[];
 }
 
-/** The reply a family is judged by. */
+/** The reply a family is judged by, as #judgeFamily reads it (made from a FamilyState when judged). */
 interface Reply {
 	readonly qname: string;
 	readonly rcode: string;
 	readonly answers: readonly AnswerRecord[];
 	readonly soa: SoaRecord | null;
-	readonly tc: boolean;
 }
 
+/**
+ * One family of a name: its counts and the reply it is judged by, kept flat. Decision: every name
+ * outlives the packet path (it is copied by the young GC, then promoted), so a family keeps what the
+ * judgement reads and no more: no Reply object, the qname as the name's own string when equal, a
+ * shared empty answer list, an interned SOA, and the usual single address record as its data alone
+ * (rebuilt, equal field for field, when judged). That was ~half of what the young GC copied.
+ */
 interface FamilyState {
 	asked: number;
 	answered: number;
 	unanswered: number;
-	latest: Reply | null;
+	/** The judged reply's RCODE; null until a reply is kept. */
+	rcode: string | null;
+	qname: string;
+	/** The reply's answers, or the data of its one record when that record is of this family and named exactly qname. */
+	answers: readonly AnswerRecord[] | string;
+	/** That one record's TTL (unused for a list). */
+	ttl: number;
+	soa: SoaRecord | null;
+	tc: boolean;
 }
 
 interface NameState {
@@ -57,7 +71,23 @@ interface JudgedName {
 	readonly destinations: readonly string[];
 }
 
-const emptyFamily = (): FamilyState => ({asked: 0, answered: 0, unanswered: 0, latest: null});
+const emptyFamily = (): FamilyState => ({asked: 0, answered: 0, unanswered: 0, rcode: null, qname: '', answers: noAnswers, ttl: 0, soa: null, tc: false});
+const noAnswers: readonly AnswerRecord[] = Object.freeze([]);
+const noDestinations: readonly string[] = Object.freeze([]);
+
+/** The reply a family keeps, as it was added (null when none was). */
+function replyOf(f: FamilyState, family: Family): Reply | null {
+	if (f.rcode === null) return null;
+	const answers = typeof f.answers === 'string' ? [{name: f.qname, type: family, ttl: f.ttl, data: f.answers}] : f.answers;
+	return {qname: f.qname, rcode: f.rcode, answers, soa: f.soa};
+}
+
+/** SOA records seen lately, so the names that share one (a zone's NODATA replies) keep one object. */
+const soaCacheSize = 8;
+
+/** The same SOA, field for field (records are plain data, never changed). */
+const sameSoa = (a: SoaRecord, b: SoaRecord): boolean =>
+	a.ttl === b.ttl && a.serial === b.serial && a.name === b.name && a.mname === b.mname && a.rname === b.rname && a.refresh === b.refresh && a.retry === b.retry && a.expire === b.expire && a.minimum === b.minimum;
 
 /**
  * Folds exchanges into names. Decision: only A and AAAA exchanges count (the inventory answers "which
@@ -65,6 +95,8 @@ const emptyFamily = (): FamilyState => ({asked: 0, answered: 0, unanswered: 0, l
  */
 export class Inventory {
 	readonly #names = new Map<string, NameState>();
+	readonly #soas: SoaRecord[] = [];
+	#soaNext = 0;
 
 	get size(): number {
 		return this.#names.size;
@@ -90,8 +122,34 @@ export class Inventory {
 		}
 		f.answered++;
 		const tc = exchange.flags?.tc === true;
-		if (tc && f.latest !== null && !f.latest.tc) return;
-		f.latest = {qname: exchange.qname, rcode: exchange.rcode ?? 'NOERROR', answers: exchange.answers, soa: exchange.soa, tc};
+		if (tc && f.rcode !== null && !f.tc) return;
+		// The qname is most often the name's own text (the key): then the exchange's copy dies young.
+		const qname = exchange.qname === state.name ? state.name : exchange.qname;
+		const answers = exchange.answers;
+		const one = answers.length === 1 ? answers[0] : undefined;
+		f.rcode = exchange.rcode ?? 'NOERROR';
+		f.qname = qname;
+		if (one !== undefined && one.type === exchange.qtype && one.name === qname) {
+			f.answers = one.data;
+			f.ttl = one.ttl;
+		} else {
+			f.answers = answers.length === 0 ? noAnswers : answers;
+			f.ttl = 0;
+		}
+		f.soa = exchange.soa === null ? null : this.#internSoa(exchange.soa);
+		f.tc = tc;
+	}
+
+	/** A recent SOA equal to `soa`, or `soa` itself (then remembered, the oldest forgotten). */
+	#internSoa(soa: SoaRecord): SoaRecord {
+		const cache = this.#soas;
+		for (let i = 0; i < cache.length; i++) {
+			const seen = cache[i] as SoaRecord;
+			if (seen === soa || sameSoa(seen, soa)) return seen;
+		}
+		if (cache.length < soaCacheSize) cache.push(soa);
+		else cache[this.#soaNext++ % soaCacheSize] = soa;
+		return soa;
 	}
 
 	/** One `name` record per name, in first-seen order, judged with `options`. */
@@ -111,37 +169,63 @@ export class Inventory {
 		const nat64 = this.#nat64(options.nat64 ?? []);
 		const noAaaa = options.noAaaa ?? false;
 		const settings = options.selection;
-		const judged: JudgedName[] = [];
+		// Decision: the judgements are not held across the probes' await (100k names' two family outcomes,
+		// chains and address lists were most of what the young GC promoted at the end): the first pass
+		// keeps each name's destinations and its count (every add raises it), and the records are made
+		// from a second judgement of the same state, which is the same judgement. A name that changed in
+		// between (a live capture goes on during the await) is judged now, and any destination of it not
+		// yet asked for is asked for first.
+		const selecting = settings !== null;
+		const states: NameState[] = [];
+		const counts: number[] = [];
+		const destinations: (readonly string[])[] = [];
 		const wanted = new Set<string>();
 		for (const state of this.#names.values()) {
-			const name = this.#judgeName(state, settings !== null);
+			const name = this.#judgeName(state, selecting);
 			for (const d of name.destinations) wanted.add(d);
-			judged.push(name);
+			states.push(state);
+			counts.push(state.count);
+			destinations.push(name.destinations);
 		}
 		const sources = new Map<string, SourceInfo | null>();
-		if (settings !== null && wanted.size > 0) {
-			const list = [...wanted];
+		const ask = async (list: readonly string[]): Promise<void> => {
+			if (settings === null || list.length === 0) return;
 			const found = await settings.sources(list);
 			// Every destination is in the map (null when the provider gave none), as each name's own ask had it.
 			for (const d of list) sources.set(d, found.get(d) ?? null);
+		};
+		await ask([...wanted]);
+		const changed = new Map<number, JudgedName>();
+		const missing = new Set<string>();
+		for (let i = 0; i < states.length; i++) {
+			const state = states[i] as NameState;
+			if (state.count === counts[i]) continue;
+			const name = this.#judgeName(state, selecting);
+			changed.set(i, name);
+			for (const d of name.destinations) if (!sources.has(d)) missing.add(d);
 		}
-		for (const name of judged) onRecord(this.#record(name, nat64, settings, sources, noAaaa));
+		await ask([...missing]);
+		for (let i = 0; i < states.length; i++) {
+			const name = changed.get(i) ?? this.#judgeName(states[i] as NameState, false, destinations[i] as readonly string[]);
+			onRecord(this.#record(name, nat64, settings, sources, noAaaa));
+		}
 	}
 
 	/** NAT64 prefixes: the Well-Known one, the given ones, and RFC 7050 discovery from observed ipv4only.arpa AAAA answers. */
 	#nat64(given: readonly Nat64Prefix[]): Nat64Prefix[] {
-		const seen = this.#names.get(ipv4onlyName)?.aaaa.latest?.answers ?? [];
+		const ipv4only = this.#names.get(ipv4onlyName);
+		const seen = ipv4only === undefined ? [] : (replyOf(ipv4only.aaaa, 'AAAA')?.answers ?? []);
 		const found = discoverPrefixes(seen.filter((rr) => rr.type === 'AAAA').map((rr) => rr.data));
 		const all = new Map<string, Nat64Prefix>();
 		for (const p of [wellKnownPrefix, ...given, ...found]) all.set(`${p.prefix}/${p.length}`, p);
 		return [...all.values()];
 	}
 
-	/** Both families judged, and whether the verdict reads an address selection. */
-	#judgeName(state: NameState, selecting: boolean): JudgedName {
+	/** Both families judged, and the destinations the verdict's selection reads (`known`: found by an earlier judgement of the same state). */
+	#judgeName(state: NameState, selecting: boolean, known: readonly string[] = noDestinations): JudgedName {
 		const a = this.#judgeFamily(state, 'A');
 		const aaaa = this.#judgeFamily(state, 'AAAA');
-		let destinations: readonly string[] = [];
+		let destinations = known;
 		if (selecting && a.outcome !== null && aaaa.outcome !== null && (a.outcome.addresses.length > 0 || aaaa.outcome.addresses.length > 0)) {
 			// Decision: without AAAA addresses the verdict never reads the selection, and a single destination
 			// sorts to itself whatever its source, so no source is asked for: exact, and it spares a kernel
@@ -191,12 +275,13 @@ export class Inventory {
 	 */
 	#judgeFamily(state: NameState, family: Family): Judged {
 		const f = family === 'A' ? state.a : state.aaaa;
-		if (f.latest === null) {
+		const latest = replyOf(f, family);
+		if (latest === null) {
 			if (f.unanswered > 0) return {outcome: outcome(family, state.name, 'TIMEOUT', [], f, {problem: {kind: 'timeout', tries: f.unanswered}})};
 			return {outcome: null, why: 'never asked'};
 		}
 		const chain: ChainLink[] = [];
-		let reply: Reply = f.latest;
+		let reply: Reply = latest;
 		let tail = reply.qname;
 		for (;;) {
 			const walk = walkChain(reply.answers, tail, family, chain);
@@ -213,7 +298,7 @@ export class Inventory {
 			if (reply.soa !== null || walk.chain.length === 0) return {outcome: outcome(family, state.name, 'NODATA', chain, f, {soa: reply.soa})};
 			// RFC 2308 §2.2 read as family.ts does: no SOA after a moving chain means "ask the tail".
 			const next = this.#names.get(nameKey(walk.tail));
-			const tailReply = next === undefined ? null : family === 'A' ? next.a.latest : next.aaaa.latest;
+			const tailReply = next === undefined ? null : replyOf(family === 'A' ? next.a : next.aaaa, family);
 			if (tailReply === null || chain.length >= maxChainHops) return {outcome: null, why: `the chain stops at ${walk.tail}, whose ${family} was not seen answered`};
 			reply = tailReply;
 			tail = walk.tail;

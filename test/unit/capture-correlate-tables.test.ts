@@ -148,4 +148,21 @@ describe('Correlator tables', () => {
 		expect(events.find((e) => e.qtype === 'AAAA')?.pairedWith).toEqual({id: 1, qtype: 'A'});
 		expect(correlator.stats.pairs).toBe(1);
 	});
+	it('pairs A and AAAA from one socket whose scope is null once and empty once (the text key read both as empty)', () => {
+		// Clients 3 and 4: fe80::10 port 40000 with scope null and ''; the name differs only in case.
+		const q = (client: number, id: number, name: number, type: number): Step => ({dt: 0, kind: 'query', client, server: 0, tcp: false, id, name, type, klass: 0, rcode: 0});
+		const correlator = new Correlator({timeoutMs: 50, pairWindowMs: 10});
+		const reference = new ReferenceCorrelator({timeoutMs: 50, pairWindowMs: 10});
+		for (const c of [correlator, reference]) {
+			c.push({...message(q(3, 0, 0, 0)), time: 1000});
+			c.push({...message(q(4, 1, 1, 1)), time: 1001});
+			// Another name from the same socket: no pair.
+			c.push({...message(q(4, 2, 2, 0)), time: 1002});
+		}
+		const events = correlator.flush();
+		expect(events).toEqual(reference.flush());
+		expect(events.find((e) => e.id === 1)?.pairedWith).toEqual({id: 0, qtype: 'A'});
+		expect(events.find((e) => e.qname === 'mail.example')?.pairedWith).toBeNull();
+		expect(correlator.stats.pairs).toBe(1);
+	});
 });
