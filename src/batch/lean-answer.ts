@@ -18,14 +18,7 @@ import {formatIpv6} from '../wire/address-text.js';
 import {ipOfBytes, type Ip} from '../select/policy.js';
 import {Reader} from '../wire/lean-decode.js';
 import {nameKey} from '../wire/name.js';
-
-const typeA = 1;
-const typeNs = 2;
-const typeCname = 5;
-const typeSoa = 6;
-const typeAaaa = 28;
-const typeOpt = 41;
-const classIn = 1;
+import {classIn, typeA, typeAaaa, typeCname, typeNs, typeOpt, typeSoa} from '../wire/rr-types.js';
 
 /**
  * The answer section as read, in parallel arrays reused across replies (reading is synchronous and
@@ -43,6 +36,29 @@ const noAddresses: readonly AddressRecord[] = [];
 const reader = new Reader(Buffer.alloc(0));
 /** Where each record's RDATA starts. */
 const rdata: number[] = [];
+
+/** The last header readHeader read: where it starts (TYPE), its TYPE, where its RDATA starts and ends. */
+const header = {at: 0, type: 0, data: 0, end: 0};
+
+/**
+ * The owner name of the record at `offset` (its header then in `header`), or null where the name, the
+ * fixed fields or the RDATA would run past `length`: readLean's framing.
+ */
+function readHeader(offset: number, length: number): string | null {
+	const r = reader;
+	const owner = r.name(offset);
+	if (owner === null) return null;
+	const at = r.end;
+	if (at + 10 > length) return null;
+	const data = at + 10;
+	const end = data + r.u16(at + 8);
+	if (end > length) return null;
+	header.at = at;
+	header.type = r.u16(at);
+	header.data = data;
+	header.end = end;
+	return owner;
+}
 
 /**
  * The outcome of `family` for `qname` from `reply`, or null when the general path must read it. `wire`
@@ -77,14 +93,9 @@ export function readAnswer(reply: Buffer, qname: string, wire: Uint8Array, famil
 	// Answers: CNAMEs and records of the asked type, of class IN, framed as readLean frames them.
 	let count = 0;
 	for (let i = 0; i < an; i++) {
-		const owner = r.name(offset);
-		if (owner === null) return null;
-		const at = r.end;
-		if (at + 10 > length) return null;
-		const type = r.u16(at);
-		const data = at + 10;
-		const end = data + r.u16(at + 8);
-		if (end > length || r.u16(at + 2) !== classIn) return null;
+		const owner = readHeader(offset, length);
+		if (owner === null || r.u16(header.at + 2) !== classIn) return null;
+		const {at, type, data, end} = header;
 		let value: string;
 		if (type === qtype) {
 			if (end - data !== (qtype === typeA ? 4 : 16)) return null;
@@ -106,14 +117,9 @@ export function readAnswer(reply: Buffer, qname: string, wire: Uint8Array, famil
 	// Authority: the first SOA is the negative answer's (findSoa); NS is routine; anything else is evidence for the general path.
 	let soa: SoaRecord | null = null;
 	for (let i = 0; i < ns; i++) {
-		const owner = r.name(offset);
+		const owner = readHeader(offset, length);
 		if (owner === null) return null;
-		const at = r.end;
-		if (at + 10 > length) return null;
-		const type = r.u16(at);
-		const data = at + 10;
-		const end = data + r.u16(at + 8);
-		if (end > length) return null;
+		const {at, type, data, end} = header;
 		if (type === typeSoa) {
 			const mname = r.name(data);
 			if (mname === null) return null;
@@ -131,13 +137,9 @@ export function readAnswer(reply: Buffer, qname: string, wire: Uint8Array, famil
 
 	// Additionals: never judged, but readLean must take them (an empty OPT, addresses of the right size).
 	for (let i = 0; i < ar; i++) {
-		if (r.name(offset) === null) return null;
-		const at = r.end;
-		if (at + 10 > length) return null;
-		const type = r.u16(at);
-		const rdlength = r.u16(at + 8);
-		const end = at + 10 + rdlength;
-		if (end > length) return null;
+		if (readHeader(offset, length) === null) return null;
+		const {type, data, end} = header;
+		const rdlength = end - data;
 		if (type === typeOpt ? rdlength !== 0 : type === typeA ? rdlength !== 4 : type === typeAaaa ? rdlength !== 16 : true) return null;
 		offset = end;
 	}

@@ -12,7 +12,7 @@ import dnsRcodes from 'dns-packet/rcodes.js';
 import {formatIpv6} from './address-text.js';
 import {decodeMessage, type Message, type Result, type WireError, type WireRecord} from './codec.js';
 import {escapeLabel, maxWireLength} from './name.js';
-import {className as rrClassName, typeName as rrTypeName} from './rr-types.js';
+import {className as rrClassName, typeA, typeAaaa, typeCname, typeNs, typeOpt, typePtr, typeSoa, typeName as rrTypeName} from './rr-types.js';
 
 /** Names as the general path gives them: types and classes from rr-types.ts (codec.ts installs them into dns-packet), RCODEs from dns-packet. */
 const memo = (lookup: (n: number) => string, size: number): ((n: number) => string) => {
@@ -22,14 +22,6 @@ const memo = (lookup: (n: number) => string, size: number): ((n: number) => stri
 const typeName = memo(rrTypeName, 65536);
 const className = memo(rrClassName, 65536);
 const rcodeName = memo(dnsRcodes.toString, 16);
-
-const typeA = 1;
-const typeNs = 2;
-const typeCname = 5;
-const typeSoa = 6;
-const typePtr = 12;
-const typeAaaa = 28;
-const typeOpt = 41;
 
 /** Bytes that print as themselves in a label (wire/name.ts's escapeLabel leaves them alone). */
 const plain = new Uint8Array(256);

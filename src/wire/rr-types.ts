@@ -8,6 +8,16 @@
 // record of a type we do not present can neither crash a decode nor change a byte of what is shown,
 // and HTTPS/SVCB (RFC 9460, which dns-packet does not know) are `TYPE65`/`TYPE64` like any other.
 
+/** RR type and class numbers the readers that work on the bytes test for (RFC 1035 §3.2.2, RFC 3596, RFC 6891). */
+export const typeA = 1;
+export const typeNs = 2;
+export const typeCname = 5;
+export const typeSoa = 6;
+export const typePtr = 12;
+export const typeAaaa = 28;
+export const typeOpt = 41;
+export const classIn = 1;
+
 /**
  * The types whose RDATA dns-packet decodes into fields that report/ and capture/ present (RFC 1035
  * §3.3, RFC 3596, RFC 2782, RFC 6672), OPT (RFC 6891: read for the EDNS payload size), and the
