@@ -97,6 +97,8 @@ export class Inventory {
 	readonly #names = new Map<string, NameState>();
 	readonly #soas: SoaRecord[] = [];
 	#soaNext = 0;
+	/** Exchanges added so far: judgeAll tells by it whether anything changed while the probes ran. */
+	#adds = 0;
 
 	get size(): number {
 		return this.#names.size;
@@ -112,6 +114,7 @@ export class Inventory {
 			this.#names.set(key, state);
 		}
 		state.count++;
+		this.#adds++;
 		state.lastSeen = Math.max(state.lastSeen, exchange.time);
 		if (exchange.pid !== null || exchange.comm !== null) (state.processes ??= new Map()).set(`${exchange.pid}|${exchange.comm}`, {pid: exchange.pid, comm: exchange.comm});
 		const f = state[family];
@@ -171,20 +174,20 @@ export class Inventory {
 		const settings = options.selection;
 		// Decision: the judgements are not held across the probes' await (100k names' two family outcomes,
 		// chains and address lists were most of what the young GC promoted at the end): the first pass
-		// keeps each name's destinations and its count (every add raises it), and the records are made
-		// from a second judgement of the same state, which is the same judgement. A name that changed in
-		// between (a live capture goes on during the await) is judged now, and any destination of it not
-		// yet asked for is asked for first.
+		// keeps each name's destinations, and the records are made from a second judgement of the same
+		// state, which is the same judgement. If anything was added in between (a live capture goes on
+		// during the await), every name is judged again — a name's outcome can read another name's reply
+		// (a chain's tail) — and any destination not yet asked for is asked for first. The names are those
+		// known when judging began; one first seen during the await is in the next judgement.
 		const selecting = settings !== null;
 		const states: NameState[] = [];
-		const counts: number[] = [];
 		const destinations: (readonly string[])[] = [];
 		const wanted = new Set<string>();
+		const adds = this.#adds;
 		for (const state of this.#names.values()) {
 			const name = this.#judgeName(state, selecting);
 			for (const d of name.destinations) wanted.add(d);
 			states.push(state);
-			counts.push(state.count);
 			destinations.push(name.destinations);
 		}
 		const sources = new Map<string, SourceInfo | null>();
@@ -197,14 +200,13 @@ export class Inventory {
 		await ask([...wanted]);
 		const changed = new Map<number, JudgedName>();
 		const missing = new Set<string>();
-		for (let i = 0; i < states.length; i++) {
-			const state = states[i] as NameState;
-			if (state.count === counts[i]) continue;
-			const name = this.#judgeName(state, selecting);
+		const moved = this.#adds !== adds;
+		for (let i = 0; moved && i < states.length; i++) {
+			const name = this.#judgeName(states[i] as NameState, selecting);
 			changed.set(i, name);
 			for (const d of name.destinations) if (!sources.has(d)) missing.add(d);
 		}
-		await ask([...missing]);
+		if (missing.size > 0) await ask([...missing]);
 		for (let i = 0; i < states.length; i++) {
 			const name = changed.get(i) ?? this.#judgeName(states[i] as NameState, false, destinations[i] as readonly string[]);
 			onRecord(this.#record(name, nat64, settings, sources, noAaaa));

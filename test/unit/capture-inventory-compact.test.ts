@@ -175,4 +175,42 @@ describe('compact inventory', () => {
 			['2001:db8::3', '192.0.2.2', '2001:db8::2'],
 		]);
 	});
+
+	it('judges every name anew when any changed during the probes: a chain read through another name', async () => {
+		const exchange = (i: number, qname: string, qtype: 'A' | 'AAAA', answers: ExchangeEvent['answers']): ExchangeEvent => ({
+			...(events([{name: 0, qtype, status: 0, rcode: 0, answers: [], soa: null, tc: false, process: 0, dt: 1}])[0] as ExchangeEvent),
+			id: i,
+			qname,
+			time: 1_700_000_000_000 + i,
+			answers,
+		});
+		// www's AAAA is a CNAME to cdn with no SOA (RFC 2308 §2.2: ask the tail); cdn's AAAA arrives while the probes run.
+		const before = [
+			exchange(1, 'www.example', 'A', [{name: 'www.example', type: 'A', ttl: 60, data: '93.184.216.1'}]),
+			exchange(2, 'www.example', 'AAAA', [{name: 'www.example', type: 'CNAME', ttl: 60, data: 'cdn.example'}]),
+			exchange(3, 'other.example', 'A', [{name: 'other.example', type: 'A', ttl: 60, data: '93.184.216.3'}]),
+			exchange(4, 'other.example', 'AAAA', [{name: 'other.example', type: 'AAAA', ttl: 60, data: '2a00:1450:4001::3'}]),
+		];
+		const during = [exchange(5, 'cdn.example', 'AAAA', [{name: 'cdn.example', type: 'AAAA', ttl: 60, data: '2a00:1450:4001::9'}])];
+		const inventory = new Inventory();
+		const reference = new ReferenceInventory();
+		for (const e of [...before, ...during]) reference.add(e);
+		for (const e of before) inventory.add(e);
+		const provider = host(false);
+		let first = true;
+		const selection: SelectionSettings = {
+			...provider,
+			sources: async (list) => {
+				if (first) for (const e of during) inventory.add(e);
+				first = false;
+				return provider.sources(list);
+			},
+		};
+		// The names known when the judging began, each judged on its newest state: www's AAAA now reads
+		// through cdn's reply, so its selection must hold cdn's address (its source asked for too).
+		const records = await inventory.records({selection});
+		const expected = (await reference.records({selection: provider})).filter((r) => r.name !== 'cdn.example');
+		expect(records).toEqual(expected);
+		expect(records.find((r) => r.name === 'www.example')?.chosen).toBe('2a00:1450:4001::9');
+	});
 });
