@@ -12,7 +12,7 @@ import {judge, resolveFamily, type FamilyContext, type Judgement} from '../resol
 import type {HostOutcome} from '../resolve/lookup.js';
 import {checkName, type NameCheck} from '../resolve/names.js';
 import type {ResolverConfig} from '../resolve/resolv-conf.js';
-import {searchCandidates} from '../resolve/search.js';
+import {searchCandidates, triesSuffixes} from '../resolve/search.js';
 import type {Family, FamilyOutcome} from '../resolve/types.js';
 import type {DeadlineQueue} from '../transport/deadlines.js';
 import type {LeanUdp, QuickRead} from '../transport/lean-udp.js';
@@ -75,8 +75,8 @@ export function createLeanChecker(general: HostChecker, options: LeanOptions): B
 			general.check(input, index).then(done, fail);
 			return;
 		}
-		// searchCandidates' answer without its arrays when no search domain can apply (a list without resolv.conf search).
-		if (!checked.absolute && options.useSearch && config.search.length > 0) {
+		// searchCandidates only when a search domain can apply (not for a list without resolv.conf search: no arrays per name).
+		if (triesSuffixes(checked.absolute, config, options.useSearch)) {
 			const candidates = searchCandidates(checked.ascii, checked.absolute, config, options.useSearch);
 			if (candidates.length !== 1 || candidates[0] !== checked.ascii) {
 				general.check(input, index).then(done, fail);

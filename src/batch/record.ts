@@ -29,6 +29,27 @@ export interface BatchRecord {
 
 const briefOfResult = (result: HostResult): Brief => ({verdict: result.verdict, a: result.a.status, aaaa: result.aaaa.status});
 
+/** A record's first keys, as its object has them: `{"line":…,"input":…,"rank":…,"duplicateOf":…,"name":…`. */
+function writeHead(out: JsonBytes, line: number, input: string, rank: number | null, duplicateOf: number | null, name: string): void {
+	out.ascii('{"line":');
+	out.number(line);
+	out.ascii(',"input":');
+	out.string(input);
+	out.ascii(',"rank":');
+	out.nullableNumber(rank);
+	out.ascii(',"duplicateOf":');
+	out.nullableNumber(duplicateOf);
+	out.ascii(',"name":');
+	out.string(name);
+}
+
+/** A record's NDJSON line as text (`size`: the buffer to start with). */
+function lineOf(record: {write(out: JsonBytes): void}, size: number): string {
+	const out = new JsonBytes(size);
+	record.write(out);
+	return out.text();
+}
+
 /**
  * A checked (or invalid) name: `line`, `input`, `rank`, `duplicateOf: null`, then hostJson's fields.
  * Decision: the NDJSON line is written from the result by report/json-text.ts; the object is only
@@ -57,23 +78,14 @@ class FullRecord implements BatchRecord {
 		const place = this.#place;
 		const result = this.#result;
 		// The spread above: `input` keeps its place after `line` and takes hostJson's value.
-		out.ascii('{"line":');
-		out.number(place.line);
-		out.ascii(',"input":');
-		out.string(result.input);
-		out.ascii(',"rank":');
-		out.nullableNumber(place.rank);
-		out.ascii(',"duplicateOf":null,"name":');
-		out.string(result.name);
+		writeHead(out, place.line, result.input, place.rank, null, result.name);
 		out.ascii(',');
 		writeHostTail(out, result);
 		out.ascii('}\n');
 	}
 
 	line(): string {
-		const out = new JsonBytes(2048);
-		this.write(out);
-		return out.text();
+		return lineOf(this, 2048);
 	}
 }
 
@@ -128,16 +140,7 @@ class DuplicateRecord implements BatchRecord {
 	write(out: JsonBytes): void {
 		const place = this.#place;
 		const brief = this.brief;
-		out.ascii('{"line":');
-		out.number(place.line);
-		out.ascii(',"input":');
-		out.string(place.input);
-		out.ascii(',"rank":');
-		out.nullableNumber(place.rank);
-		out.ascii(',"duplicateOf":');
-		out.number(this.#first);
-		out.ascii(',"name":');
-		out.string(this.#name);
+		writeHead(out, place.line, place.input, place.rank, this.#first, this.#name);
 		out.ascii(',"unicode":');
 		out.nullableString(this.#unicode);
 		out.ascii(',"a":{"status":"');
@@ -152,9 +155,7 @@ class DuplicateRecord implements BatchRecord {
 	}
 
 	line(): string {
-		const out = new JsonBytes(1024);
-		this.write(out);
-		return out.text();
+		return lineOf(this, 1024);
 	}
 }
 

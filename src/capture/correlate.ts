@@ -5,7 +5,7 @@ import {nameKey} from '../wire/name.js';
 import type {Attribution, ExchangeEvent, PairFlag} from './events.js';
 import {PairTracker, type PairHalf} from './gai-pairs.js';
 import {answerRecords, soaOf} from './records.js';
-import {BucketTable, bucketHash, type Bucketed} from './exchange-table.js';
+import {BucketTable, bucketHash, sameCapturedEndpoint, type Bucketed} from './exchange-table.js';
 import {RecentRing} from './recent-ring.js';
 
 /** One decoded DNS message with where and when the capture saw it. */
@@ -78,11 +78,9 @@ interface Pending extends PairHalf, Identity {
 
 const noAttribution: Attribution = {pid: null, comm: null};
 
-/** One endpoint of the identity: address, port and scope (null and empty alike, as the text keys had them). */
-const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.address === b.address && (a.scope ?? '') === (b.scope ?? '');
 /** The socket part of the identity: transport, both endpoints, id. */
 const sameSockets = (p: Identity, transport: Transport, client: Endpoint, server: Endpoint, id: number): boolean =>
-	p.id === id && p.transport === transport && sameEndpoint(p.client, client) && sameEndpoint(p.server, server);
+	p.id === id && p.transport === transport && sameCapturedEndpoint(p.client, client) && sameCapturedEndpoint(p.server, server);
 /** The whole identity. */
 const sameExchange = (p: Identity, transport: Transport, client: Endpoint, server: Endpoint, id: number, folded: string, qtype: string, qclass: string): boolean =>
 	sameSockets(p, transport, client, server, id) && p.folded === folded && p.qtype === qtype && p.qclass === qclass;

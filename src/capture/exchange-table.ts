@@ -7,6 +7,11 @@
 // share it (nearly always one), so nothing is allocated to look an exchange up. Equality is the
 // caller's, on the same fields the text spelled out.
 
+import type {Endpoint} from '../transport/endpoint.js';
+
+/** One endpoint of a captured identity: address text, port and scope (null and empty alike, as the text keys had them). */
+export const sameCapturedEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.address === b.address && (a.scope ?? '') === (b.scope ?? '');
+
 /** An entry of one table at a time: the chain runs through it. */
 export interface Bucketed {
 	readonly hash: number;

@@ -1,6 +1,7 @@
 // getaddrinfo A+AAAA pairs: the two queries glibc sends back to back from one socket, and which half got lost.
 import type {Endpoint, Transport} from '../transport/endpoint.js';
 import type {PairFlag} from './events.js';
+import {sameCapturedEndpoint} from './exchange-table.js';
 import {TimeQueue} from './time-queue.js';
 
 /** What pairing reads of a query; the correlator's pending entries carry these fields. */
@@ -48,9 +49,8 @@ function forget(chain: PairHalf | null): void {
 	}
 }
 
-const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.address === b.address && (a.scope ?? '') === (b.scope ?? '');
 /** One socket (the name is the bucket's), as the text key spelled it. */
-const sameSocket = (a: PairHalf, b: PairHalf): boolean => a.transport === b.transport && sameEndpoint(a.client, b.client) && sameEndpoint(a.server, b.server);
+const sameSocket = (a: PairHalf, b: PairHalf): boolean => a.transport === b.transport && sameCapturedEndpoint(a.client, b.client) && sameCapturedEndpoint(a.server, b.server);
 
 /**
  * Recognises pairs and settles them. Decision: the partner is the other family's query that the same

@@ -123,7 +123,7 @@ function outcome(
 		rttMs: answer === null ? null : Math.round(answer.rttMs * 100) / 100,
 		queries: progress.queries,
 		mismatched: progress.mismatched,
-		flags: answer === null ? null : headerFlags[(answer.message.flag_ad === true ? 2 : 0) + (answer.message.flag_aa === true ? 1 : 0)] ?? null,
+		flags: answer === null ? null : replyFlags(answer.message.flag_ad === true, answer.message.flag_aa === true),
 		problem,
 	};
 }
