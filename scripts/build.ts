@@ -13,8 +13,10 @@
 //   await) in dist/ui/*.mjs, reached only through the `import('../ui/…')` calls in src/cli/. They get
 //   their own copy of the few pure formatters they use from src/; nothing stateful is shared.
 // - The native capture addon (`pcap`) cannot be bundled: it stays an optional, lazily imported package.
+// - Our own addon (native/udp-batch.c: recvmmsg/sendmmsg for the batch) is built with npm's node-gyp
+//   and copied to dist/udp-batch.node; without a compiler the batch uses node:dgram, so a failure warns.
 // Type checking is not esbuild's job: `npm run build` runs tsc --noEmit first.
-import {chmodSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {spawnSync} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -104,6 +106,20 @@ await build({
 	// Bundled CommonJS packages (React, …) call require() for Node built-ins; an ES module has none.
 	banner: {js: "import {createRequire as __he6CreateRequire} from 'node:module'; const require = __he6CreateRequire(import.meta.url);"},
 });
+
+// The batch's UDP addon. node-gyp is npm's own (npm run puts it in npm_config_node_gyp); setup.sh
+// points it at the local Node headers, since there is no network to download them from.
+const nodeGyp = process.env.npm_config_node_gyp ?? path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+const nativeDir = path.join(root, 'native');
+const gyp = existsSync(nodeGyp)
+	? spawnSync(process.execPath, [nodeGyp, 'rebuild', '--silent', ...(existsSync('/usr/include/node/node_api.h') && process.env.npm_config_nodedir === undefined ? ['--nodedir=/usr'] : [])], {cwd: nativeDir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000})
+	: null;
+const addon = path.join(nativeDir, 'build', 'Release', 'udp_batch.node');
+if (gyp !== null && gyp.status === 0 && existsSync(addon)) copyFileSync(addon, path.join(outdir, 'udp-batch.node'));
+else {
+	const why = gyp === null ? `node-gyp not found at ${nodeGyp}` : (gyp.error?.message ?? (gyp.stderr.toString().split('\n').find((line) => /error/i.test(line)) || `exit ${gyp.status ?? gyp.signal}`));
+	process.stderr.write(`build: warning: native/udp-batch.c not built (${why.trim()}); batch will use node:dgram, about 40% slower. Needs python3, make and a C compiler (Debian: build-essential)\n`);
+}
 
 // The code cache (src/launcher/code-cache.ts): the bundle's top level plus every function that a plain
 // and then a JSON lookup run, recorded from `demo --this-host` on the embedded loopback resolver (no

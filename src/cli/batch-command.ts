@@ -9,7 +9,7 @@ import {batchFormats, fileSink, RecordWriter, stdoutSink, type BatchFormat} from
 import {choosePoliteness} from '../batch/politeness.js';
 import {progressLine, summaryText} from '../batch/progress.js';
 import {readResumed, ResumeError, type ResumedLines} from '../batch/resume.js';
-import {startBatch, type BatchRunOptions} from '../batch/run-batch.js';
+import {leanIo, startBatch, type BatchRunOptions} from '../batch/run-batch.js';
 import {BatchTally} from '../batch/tally.js';
 import {rmemMax, wantedRecvBuffer} from '../batch/channel-pool.js';
 import {formatEndpoint, type Endpoint} from '../transport/endpoint.js';
@@ -129,20 +129,21 @@ export async function batchCommand(args: readonly string[], flags: BatchFlags): 
 	const politeness = choosePoliteness(qpsFlag, config.nameservers);
 	const toStdout = flags.output === undefined || flags.output === '-';
 	const view: 'ink' | 'plain' = flags.plain !== true && process.stderr.isTTY && !isInCi && !(toStdout && process.stdout.isTTY) ? 'ink' : 'plain';
+	const check: BatchRunOptions['check'] = {
+		config,
+		mode: pairMode(config),
+		edns: flags.edns !== false,
+		tcp: config.useVc,
+		// Decision: a list holds full names; the search list would multiply every NXDOMAIN by
+		// the number of search domains (packets the --qps budget pays for). --search restores it.
+		useSearch: flags.search === true,
+		selection,
+		discoverNat64: flags.dns64 !== false,
+	};
 	try {
 		return await runBatchView(
 			{
-				check: {
-					config,
-					mode: pairMode(config),
-					edns: flags.edns !== false,
-					tcp: config.useVc,
-					// Decision: a list holds full names; the search list would multiply every NXDOMAIN by
-					// the number of search domains (packets the --qps budget pays for). --search restores it.
-					useSearch: flags.search === true,
-					selection,
-					discoverNat64: flags.dns64 !== false,
-				},
+				check,
 				lines: readLineBatches(input.chunks, maxLineBytes),
 				totalLines: input.total,
 				concurrency,
@@ -152,7 +153,7 @@ export async function batchCommand(args: readonly string[], flags: BatchFlags): 
 				tally,
 				writer,
 			},
-			{view, note: politeness.note, heading: heading(config.nameservers, concurrency, politeness.qps, shard)},
+			{view, note: politeness.note, heading: heading(config.nameservers, concurrency, politeness.qps, shard, leanIo(check, politeness.qps))},
 		);
 	} finally {
 		writer.close();
@@ -165,9 +166,10 @@ const signalExit: Readonly<Record<string, number>> = {SIGINT: 130, SIGTERM: 143}
 /** How often the plain view writes a progress line. */
 const progressEveryMs = 5000;
 
-function heading(servers: readonly Endpoint[], concurrency: number, qps: number | null, shard: Shard | null): string {
+/** `127.0.0.1:53 · concurrency 256 · no packet cap · recvmmsg`: the last part when the lean lane's batched I/O carries the queries. */
+function heading(servers: readonly Endpoint[], concurrency: number, qps: number | null, shard: Shard | null, io: 'recvmmsg' | 'dgram' | null): string {
 	const cap = qps === null ? 'no packet cap' : `at most ${qps} packets/s`;
-	return `${servers.map(formatEndpoint).join(', ')} · concurrency ${concurrency} · ${cap}${shard === null ? '' : ` · shard ${shard.index}/${shard.count}`}`;
+	return `${servers.map(formatEndpoint).join(', ')} · concurrency ${concurrency} · ${cap}${shard === null ? '' : ` · shard ${shard.index}/${shard.count}`}${io === 'recvmmsg' ? ' · recvmmsg' : ''}`;
 }
 
 interface ViewSettings {

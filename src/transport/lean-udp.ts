@@ -2,7 +2,8 @@
 //
 // Decision: a connected socket lets the kernel do RFC 5452's source address and port check and makes
 // each send a plain send(2) (no address to parse or look up); a callback per query instead of a chain
-// of promises keeps the per-packet cost near the syscalls'. Replies are read by batch/lean-answer.ts (askQuick) or wire/lean-decode.ts;
+// of promises keeps the per-packet cost near the syscalls'. The sockets are transport/udp-batch.ts's
+// (recvmmsg/sendmmsg, our addon) where it is built, node:dgram's otherwise; `io` says which. Replies are read by batch/lean-answer.ts (askQuick) or wire/lean-decode.ts;
 // what it leaves (other types, damage) to dns-packet; checks and outcomes are exactly UdpChannel's.
 import dgram from 'node:dgram';
 import {decodeMessageLean} from '../wire/lean-decode.js';
@@ -12,6 +13,7 @@ import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
 import {monotonicMs} from './clock.js';
 import {randomId} from './random-ids.js';
 import {literalLookup} from './literal-lookup.js';
+import {UdpBatchSocket, udpBatchAddon, type DatagramSocket} from './udp-batch.js';
 
 interface Pending {
 	readonly id: number;
@@ -57,7 +59,7 @@ export class LeanUdp {
 	#oldest: Pending | null = null;
 	#newest: Pending | null = null;
 	#timer: NodeJS.Timeout | null = null;
-	readonly #sockets: dgram.Socket[] = [];
+	readonly #sockets: DatagramSocket[] = [];
 	readonly #pending: Map<number, Pending>[] = [];
 	readonly #count: number;
 	readonly #recvBufferSize: number;
@@ -66,6 +68,8 @@ export class LeanUdp {
 	unmatched = 0;
 	/** Errors the sockets reported (ICMP unreachable on a connected socket, say); the queries time out. */
 	socketErrors = 0;
+	/** How the datagrams cross into the kernel: batched system calls (udp-batch.ts) or node:dgram's one at a time. */
+	io: 'recvmmsg' | 'dgram' = 'dgram';
 
 	constructor(server: Endpoint, timeoutMs: number, sockets: number, recvBufferSize: number) {
 		this.#timeoutMs = timeoutMs;
@@ -76,11 +80,24 @@ export class LeanUdp {
 
 	/** Creates and connects the sockets (kernel-chosen random source ports). */
 	async open(): Promise<void> {
+		const addon = udpBatchAddon();
+		const host = socketAddress(this.server);
+		// A scoped address (fe80::1%eth0) is left to node:dgram, which resolves the zone.
+		if (addon !== null && !host.includes('%')) {
+			for (let i = 0; i < this.#count; i++) {
+				const pending = new Map<number, Pending>();
+				const socket = new UdpBatchSocket(addon, host, this.server.port, this.#recvBufferSize, (bytes) => this.#receive(pending, bytes, true), () => this.socketErrors++);
+				this.#sockets.push(socket);
+				this.#pending.push(pending);
+			}
+			this.io = 'recvmmsg';
+			return;
+		}
 		const type = ipFamily(this.server) === 6 ? 'udp6' : 'udp4';
 		for (let i = 0; i < this.#count; i++) {
 			const socket = dgram.createSocket({type, recvBufferSize: this.#recvBufferSize, lookup: literalLookup});
 			const pending = new Map<number, Pending>();
-			socket.on('message', (bytes) => this.#receive(pending, bytes));
+			socket.on('message', (bytes) => this.#receive(pending, bytes, false));
 			await new Promise<void>((resolve, reject) => {
 				socket.once('error', reject);
 				socket.connect(this.server.port, socketAddress(this.server), () => {
@@ -111,7 +128,7 @@ export class LeanUdp {
 	}
 
 	#send(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, done: ((settlement: TryOutcome) => void) | null, quick: QuickRead<unknown> | null): void {
-		const socket = this.#sockets[at] as dgram.Socket;
+		const socket = this.#sockets[at] as DatagramSocket;
 		const table = this.#pending[at] as Map<number, Pending>;
 		let id = randomId();
 		while (table.has(id)) id = randomId();
@@ -155,16 +172,18 @@ export class LeanUdp {
 		pending.older = pending.newer = null;
 	}
 
-	#receive(table: Map<number, Pending>, bytes: Buffer): void {
-		const id = bytes.length >= 2 ? ((bytes[0] as number) << 8) | (bytes[1] as number) : -1;
+	/** A datagram; `borrowed`: a view into udp-batch's arena, copied before anything may keep it (dns-packet keeps slices). */
+	#receive(table: Map<number, Pending>, received: Buffer, borrowed: boolean): void {
+		const id = received.length >= 2 ? ((received[0] as number) << 8) | (received[1] as number) : -1;
 		const pending = table.get(id);
 		if (pending === undefined) {
-			this.#stray(table, bytes);
+			this.#stray(table, borrowed ? Buffer.from(received) : received);
 			return;
 		}
 		const quick = pending.read;
 		if (quick !== null) {
-			const value = quick.read(bytes, monotonicMs() - pending.sentAt, pending.mismatched);
+			// The quick reader copies what it keeps (strings, address bytes): the view is enough.
+			const value = quick.read(received, monotonicMs() - pending.sentAt, pending.mismatched);
 			if (value !== null) {
 				this.#unlink(table, id, pending);
 				quick.took(value);
@@ -172,6 +191,7 @@ export class LeanUdp {
 			}
 		}
 		// The lean reader for the common replies, dns-packet (guarded) for the rest: UdpChannel's checks.
+		const bytes = borrowed ? Buffer.from(received) : received;
 		const decoded = decodeMessageLean(bytes, pending.question.name);
 		if (!decoded.ok) {
 			this.#settle(table, id, pending, {kind: 'malformed', error: decoded.error, server: this.server, transport: 'udp', mismatched: pending.mismatched});
@@ -192,6 +212,13 @@ export class LeanUdp {
 		const decoded = decodeMessageLean(bytes);
 		if (!decoded.ok) return;
 		for (const pending of table.values()) if (answersQuestion(decoded.value, pending.question)) pending.mismatched++;
+	}
+
+	/** Queries the sockets could not hand to the kernel (udp-batch only; they time out). */
+	get unsent(): number {
+		let sum = 0;
+		for (const socket of this.#sockets) if (socket instanceof UdpBatchSocket) sum += socket.unsent;
+		return sum;
 	}
 
 	/** Settles what is in flight as a network error and closes the sockets. */
