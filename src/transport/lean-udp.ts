@@ -138,7 +138,8 @@ export class LeanUdp {
 		else this.#newest.newer = pending;
 		this.#newest = pending;
 		this.#timer ??= setTimeout(() => this.#expire(), this.#timeoutMs);
-		socket.send(encodeLeanQuery(id, qname, pending.qtype, edns, ad));
+		if (socket instanceof UdpBatchSocket) socket.sendQuery(id, qname, pending.qtype, edns, ad);
+		else socket.send(encodeLeanQuery(id, qname, pending.qtype, edns, ad));
 	}
 
 	/** Times out every query older than the timeout, then waits for the next one's. */

@@ -7,6 +7,7 @@
 import {realpathSync} from 'node:fs';
 import path from 'node:path';
 import {getSystemErrorName} from 'node:util';
+import {leanQuerySize, writeLeanQuery} from '../wire/lean-query.js';
 
 /** What native/udp-batch.c exports. */
 export interface UdpBatchAddon {
@@ -109,13 +110,27 @@ export class UdpBatchSocket implements DatagramSocket {
 		const slot = this.#addon.SEND_SLOT;
 		if (bytes.length > slot) throw new RangeError(`udp-batch: a ${bytes.length}-byte query is over the ${slot}-byte slot`);
 		this.#sendArena.set(bytes, this.#pending * slot);
-		this.#sendLens[this.#pending++] = bytes.length;
+		this.#queued(bytes.length);
+	}
+
+	/** send(encodeLeanQuery(…)) without the Buffer: the query is written into its slot in place. */
+	sendQuery(id: number, qname: Uint8Array, qtype: number, edns: boolean, ad: boolean): void {
+		if (this.#handle === null) return;
+		const slot = this.#addon.SEND_SLOT;
+		if (leanQuerySize(qname, edns) > slot) throw new RangeError(`udp-batch: a ${leanQuerySize(qname, edns)}-byte query is over the ${slot}-byte slot`);
+		this.#queued(writeLeanQuery(this.#sendArena, this.#pending * slot, id, qname, qtype, edns, ad));
+	}
+
+	#queued(length: number): void {
+		this.#sendLens[this.#pending++] = length;
 		if (this.#pending === this.#addon.BATCH) this.flush();
 		else if (!this.#flushQueued) {
 			this.#flushQueued = true;
-			queueMicrotask(() => this.flush());
+			queueMicrotask(this.#flushTask);
 		}
 	}
+
+	readonly #flushTask = (): void => this.flush();
 
 	/** Sends what is queued now. */
 	flush(): void {

@@ -56,23 +56,51 @@ export function wireNameParsed(name: string): Uint8Array {
 
 /** RFC 1035 §4.1 query: RD set, one question of class IN, and with `edns` an OPT RR (RFC 6891) for 1232 bytes. */
 export function encodeLeanQuery(id: number, qname: Uint8Array, qtype: number, edns: boolean, ad: boolean): Buffer {
-	const size = 12 + qname.length + 4 + (edns ? 11 : 0);
-	const buf = Buffer.allocUnsafe(size);
-	buf.writeUInt16BE(id, 0);
-	buf.writeUInt16BE(flagRd | (ad ? flagAd : 0), 2);
-	buf.writeUInt32BE(0x00010000, 4); // QDCOUNT 1, ANCOUNT 0
-	buf.writeUInt32BE(edns ? 1 : 0, 8); // NSCOUNT 0, ARCOUNT
-	buf.set(qname, 12);
-	let at = 12 + qname.length;
-	buf.writeUInt16BE(qtype, at);
-	buf.writeUInt16BE(1, at + 2);
-	if (edns) {
-		at += 4;
-		buf[at] = 0; // root owner
-		buf.writeUInt16BE(41, at + 1);
-		buf.writeUInt16BE(ednsPayloadSize, at + 3);
-		buf.writeUInt32BE(0, at + 5); // extended RCODE, version 0, no DO
-		buf.writeUInt16BE(0, at + 9);
-	}
+	const buf = Buffer.allocUnsafe(leanQuerySize(qname, edns));
+	writeLeanQuery(buf, 0, id, qname, qtype, edns, ad);
 	return buf;
+}
+
+/** The bytes encodeLeanQuery writes. */
+export function leanQuerySize(qname: Uint8Array, edns: boolean): number {
+	return 12 + qname.length + 4 + (edns ? 11 : 0);
+}
+
+/**
+ * encodeLeanQuery's bytes written into `out` at `offset` (room for leanQuerySize), returning their
+ * length: the batched socket writes each query straight into its send arena (transport/udp-batch.ts).
+ */
+export function writeLeanQuery(out: Uint8Array, offset: number, id: number, qname: Uint8Array, qtype: number, edns: boolean, ad: boolean): number {
+	const flags = flagRd | (ad ? flagAd : 0);
+	out[offset] = id >> 8;
+	out[offset + 1] = id & 0xff;
+	out[offset + 2] = flags >> 8;
+	out[offset + 3] = flags & 0xff;
+	// QDCOUNT 1, ANCOUNT 0, NSCOUNT 0, ARCOUNT 1 with the OPT RR.
+	out[offset + 4] = 0;
+	out[offset + 5] = 1;
+	out[offset + 6] = 0;
+	out[offset + 7] = 0;
+	out[offset + 8] = 0;
+	out[offset + 9] = 0;
+	out[offset + 10] = 0;
+	out[offset + 11] = edns ? 1 : 0;
+	out.set(qname, offset + 12);
+	let at = offset + 12 + qname.length;
+	out[at] = qtype >> 8;
+	out[at + 1] = qtype & 0xff;
+	out[at + 2] = 0;
+	out[at + 3] = 1; // class IN
+	at += 4;
+	if (edns) {
+		out[at] = 0; // root owner
+		out[at + 1] = 0;
+		out[at + 2] = 41; // TYPE OPT
+		out[at + 3] = ednsPayloadSize >> 8;
+		out[at + 4] = ednsPayloadSize & 0xff;
+		// Extended RCODE, version 0, no DO, RDLENGTH 0.
+		out.fill(0, at + 5, at + 11);
+		at += 11;
+	}
+	return at - offset;
 }

@@ -7,7 +7,7 @@ import {parseIp} from '../../src/select/policy.js';
 import {answersQuestion} from '../../src/transport/reply.js';
 import {formatIpv4, formatIpv6} from '../../src/wire/address-text.js';
 import {encodeQuery} from '../../src/wire/codec.js';
-import {encodeLeanQuery, wireName, wireNameParsed} from '../../src/wire/lean-query.js';
+import {encodeLeanQuery, leanQuerySize, wireName, wireNameParsed, writeLeanQuery} from '../../src/wire/lean-query.js';
 import {decodeMessageLean} from '../../src/wire/lean-decode.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 3000);
@@ -41,6 +41,20 @@ describe('lean lane', () => {
 		fc.assert(
 			fc.property(name, fc.constantFrom('A' as const, 'AAAA' as const), fc.boolean(), fc.boolean(), fc.integer({min: 0, max: 65535}), (qname, type, edns, ad, id) => {
 				expect(encodeLeanQuery(id, wireName(qname), type === 'A' ? 1 : 28, edns, ad).equals(encodeQuery({id, name: qname, type, edns, ad}))).toBe(true);
+			}),
+			{numRuns: runs},
+		);
+	});
+
+	it('writes the same bytes in place, at any offset of a used arena, and touches nothing else (the batched socket)', () => {
+		fc.assert(
+			fc.property(name, fc.boolean(), fc.integer({min: 0, max: 65535}), fc.integer({min: 0, max: 200}), (qname, edns, id, offset) => {
+				const arena = new Uint8Array(offset + 400).fill(0xee);
+				const length = writeLeanQuery(arena, offset, id, wireName(qname), 28, edns, false);
+				const expected = encodeQuery({id, name: qname, type: 'AAAA', edns, ad: false});
+				expect(length).toBe(leanQuerySize(wireName(qname), edns));
+				expect(Buffer.from(arena.subarray(offset, offset + length)).equals(expected)).toBe(true);
+				expect(arena.subarray(0, offset).every((b) => b === 0xee) && arena.subarray(offset + length).every((b) => b === 0xee)).toBe(true);
 			}),
 			{numRuns: runs},
 		);
