@@ -4,7 +4,8 @@ import {cachedSources} from './cached-sources.js';
 import {ChannelPool, poolSockets, wantedRecvBuffer} from './channel-pool.js';
 import {createLeanChecker} from './lean-checker.js';
 import {LeanUdp} from '../transport/lean-udp.js';
-import {udpBatchAddon} from '../transport/udp-batch.js';
+import {batchable, udpBatchAddon} from '../transport/udp-batch.js';
+import {socketAddress} from '../transport/endpoint.js';
 import {BatchEngine} from './engine.js';
 import {DeadlineQueue} from '../transport/deadlines.js';
 import type {InputLine} from './line-reader.js';
@@ -104,7 +105,7 @@ export function startBatch(options: BatchRunOptions): BatchRun {
 /** How the lean lane's datagrams will cross into the kernel (transport/udp-batch.ts), or null when the run has no lean lane. */
 export function leanIo(check: BatchRunOptions['check'], qps: number | null): 'recvmmsg' | 'dgram' | null {
 	if (!leanEligible(check, qps === null)) return null;
-	return udpBatchAddon() === null ? 'dgram' : 'recvmmsg';
+	return udpBatchAddon() !== null && check.config.nameservers.every((server) => batchable(socketAddress(server))) ? 'recvmmsg' : 'dgram';
 }
 
 /** Whether the lean lane can carry this run's first tries exactly as the general path would send them. */

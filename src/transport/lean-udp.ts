@@ -13,7 +13,7 @@ import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
 import {monotonicMs} from './clock.js';
 import {randomId} from './random-ids.js';
 import {literalLookup} from './literal-lookup.js';
-import {UdpBatchSocket, udpBatchAddon, type DatagramSocket} from './udp-batch.js';
+import {batchable, UdpBatchSocket, udpBatchAddon, type DatagramSocket} from './udp-batch.js';
 
 interface Pending {
 	readonly id: number;
@@ -66,7 +66,7 @@ export class LeanUdp {
 	#next = 0;
 	/** Replies that matched nothing in flight, or failed the question check. */
 	unmatched = 0;
-	/** Errors the sockets reported (ICMP unreachable on a connected socket, say); the queries time out. */
+	/** Errors the sockets reported (ICMP unreachable on a connected socket, a send the kernel refused); the queries time out. */
 	socketErrors = 0;
 	/** How the datagrams cross into the kernel: batched system calls (udp-batch.ts) or node:dgram's one at a time. */
 	io: 'recvmmsg' | 'dgram' = 'dgram';
@@ -82,8 +82,7 @@ export class LeanUdp {
 	async open(): Promise<void> {
 		const addon = udpBatchAddon();
 		const host = socketAddress(this.server);
-		// A scoped address (fe80::1%eth0) is left to node:dgram, which resolves the zone.
-		if (addon !== null && !host.includes('%')) {
+		if (addon !== null && batchable(host)) {
 			for (let i = 0; i < this.#count; i++) {
 				const pending = new Map<number, Pending>();
 				const socket = new UdpBatchSocket(addon, host, this.server.port, this.#recvBufferSize, (bytes) => this.#receive(pending, bytes, true), () => this.socketErrors++);
@@ -213,13 +212,6 @@ export class LeanUdp {
 		const decoded = decodeMessageLean(bytes);
 		if (!decoded.ok) return;
 		for (const pending of table.values()) if (answersQuestion(decoded.value, pending.question)) pending.mismatched++;
-	}
-
-	/** Queries the sockets could not hand to the kernel (udp-batch only; they time out). */
-	get unsent(): number {
-		let sum = 0;
-		for (const socket of this.#sockets) if (socket instanceof UdpBatchSocket) sum += socket.unsent;
-		return sum;
 	}
 
 	/** Settles what is in flight as a network error and closes the sockets. */

@@ -68,6 +68,11 @@ export function loadAddon(file: string): UdpBatchAddon | null {
  */
 let receiveArena: {readonly arena: Buffer; readonly lens: Uint32Array} | undefined;
 
+/** Whether the addon can open a socket to `host`: a numeric address without a zone (node:dgram resolves fe80::1%eth0's). */
+export function batchable(host: string): boolean {
+	return !host.includes('%');
+}
+
 /** The interface LeanUdp uses of a socket, node:dgram's or this one. */
 export interface DatagramSocket {
 	send(bytes: Uint8Array): void;
@@ -85,11 +90,13 @@ export class UdpBatchSocket implements DatagramSocket {
 	readonly #sendLens: Uint32Array;
 	#pending = 0;
 	#flushQueued = false;
-	/** Queries the kernel did not take (a full send buffer, a refused send); they time out. */
+	readonly #onError: (code: string) => void;
+	/** Queries the kernel did not take (a full send buffer, a refused send); they time out, and onError hears of each short send. */
 	unsent = 0;
 
 	constructor(addon: UdpBatchAddon, host: string, port: number, recvBufferSize: number, onMessage: (bytes: Buffer) => void, onError: (code: string) => void) {
 		this.#addon = addon;
+		this.#onError = onError;
 		const batch = addon.BATCH;
 		const recvSlot = addon.RECV_SLOT;
 		const {arena: recvArena, lens: recvLens} = (receiveArena ??= {arena: Buffer.allocUnsafeSlow(batch * recvSlot), lens: new Uint32Array(batch)});
@@ -138,7 +145,10 @@ export class UdpBatchSocket implements DatagramSocket {
 		const count = this.#pending;
 		if (count === 0 || this.#handle === null) return;
 		this.#pending = 0;
-		this.unsent += count - this.#addon.send(this.#handle, count);
+		const sent = this.#addon.send(this.#handle, count);
+		if (sent === count) return;
+		this.unsent += count - sent;
+		this.#onError('EAGAIN');
 	}
 
 	localPort(): number {
