@@ -30,7 +30,6 @@
 typedef struct {
 	int fd;
 	int closing;
-	int handles_open;
 	napi_env env;
 	uv_poll_t poll;
 	napi_ref on_batch;
@@ -59,6 +58,8 @@ static napi_value throw_errno(napi_env env, const char *syscall, int err) {
 	napi_throw_error(env, uv_err_name(-err), message);
 	return NULL;
 }
+
+static void on_closed(uv_handle_t *handle);
 
 /** Calls onBatch(count) — count > 0 replies in the arena, or -errno for an error the socket reported. */
 static void call_js(batch_socket *s, int count) {
@@ -202,11 +203,27 @@ static napi_value Open(napi_env env, napi_callback_info info) {
 	napi_create_string_utf8(env, "he6-dns:udp-batch", NAPI_AUTO_LENGTH, &resource_name);
 	napi_async_init(env, NULL, resource_name, &s->context);
 	uv_loop_t *loop;
-	napi_get_uv_event_loop(env, &loop);
-	uv_poll_init(loop, &s->poll, fd);
-	s->poll.data = s;
-	s->handles_open = 1;
-	uv_poll_start(&s->poll, UV_READABLE, on_readable);
+	int err = napi_get_uv_event_loop(env, &loop) == napi_ok ? uv_poll_init(loop, &s->poll, fd) : UV_EINVAL;
+	if (err == 0) {
+		s->poll.data = s;
+		err = uv_poll_start(&s->poll, UV_READABLE, on_readable);
+		if (err != 0) {
+			// Initialised: libuv must close it; on_closed closes the descriptor and frees the rest.
+			s->closing = 1;
+			napi_delete_reference(env, s->on_batch);
+			for (int i = 0; i < 4; i++) napi_delete_reference(env, s->arenas[i]);
+			uv_close((uv_handle_t *)&s->poll, on_closed);
+			return throw_errno(env, "uv_poll_start", -err);
+		}
+	}
+	if (err != 0) {
+		napi_delete_reference(env, s->on_batch);
+		for (int i = 0; i < 4; i++) napi_delete_reference(env, s->arenas[i]);
+		napi_async_destroy(env, s->context);
+		close(fd);
+		free(s);
+		return throw_errno(env, "uv_poll_init", -err);
+	}
 	napi_value handle;
 	napi_create_external(env, s, NULL, NULL, &handle);
 	return handle;
@@ -283,6 +300,8 @@ static napi_value RecvBufferSize(napi_env env, napi_callback_info info) {
 
 static void on_closed(uv_handle_t *handle) {
 	batch_socket *s = handle->data;
+	// The async context too: Close may run inside the very callback made with it.
+	napi_async_destroy(s->env, s->context);
 	// Only now: libuv's docs forbid closing a descriptor that a poll handle may still watch (a new
 	// socket could get its number while the old watcher is still registered).
 	close(s->fd);
@@ -300,7 +319,6 @@ static napi_value Close(napi_env env, napi_callback_info info) {
 	uv_poll_stop(&s->poll);
 	napi_delete_reference(env, s->on_batch);
 	for (int i = 0; i < 4; i++) napi_delete_reference(env, s->arenas[i]);
-	napi_async_destroy(env, s->context);
 	// The socket is closed and the struct freed once libuv is done with the poll handle; the JS handle must not be used again.
 	uv_close((uv_handle_t *)&s->poll, on_closed);
 	return NULL;
