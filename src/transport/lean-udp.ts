@@ -25,8 +25,8 @@ interface Pending {
 	/** Not settled yet. */
 	live: boolean;
 	done: ((settlement: TryOutcome) => void) | null;
-	/** The caller's own reader of a reply to this query (see ask), or null. */
-	readonly read: QuickRead<unknown> | null;
+	/** The caller's own reader of a reply to this query (see ask), or null (also once settled). */
+	read: QuickRead<unknown> | null;
 	mismatched: number;
 	/** The in-flight list, oldest first (see #expire). */
 	older: Pending | null;
@@ -162,8 +162,10 @@ export class LeanUdp {
 
 	/** Takes a query out of the table and the in-flight list: it is settled. */
 	#unlink(table: Map<number, Pending>, id: number, pending: Pending): void {
+		// Settled: nothing young stays reachable through it once it is dead (lean-checker.ts, LeanName.settle).
 		pending.live = false;
 		pending.done = null;
+		pending.read = null;
 		table.delete(id);
 		if (pending.older === null) this.#oldest = pending.newer;
 		else pending.older.newer = pending.newer;

@@ -73,6 +73,8 @@ export function batchable(host: string): boolean {
 	return !host.includes('%');
 }
 
+const settledPromise = Promise.resolve();
+
 /** The interface LeanUdp uses of a socket, node:dgram's or this one. */
 export interface DatagramSocket {
 	send(bytes: Uint8Array): void;
@@ -133,7 +135,8 @@ export class UdpBatchSocket implements DatagramSocket {
 		if (this.#pending === this.#addon.BATCH) this.flush();
 		else if (!this.#flushQueued) {
 			this.#flushQueued = true;
-			queueMicrotask(this.#flushTask);
+			// A resolved promise's reaction, not queueMicrotask: that one wraps every callback in an AsyncResource.
+			settledPromise.then(this.#flushTask);
 		}
 	}
 
