@@ -13,7 +13,7 @@ import {answersQuestion, type AskedQuestion, type TryOutcome} from './reply.js';
 import {monotonicMs} from './clock.js';
 import {randomId} from './random-ids.js';
 import {literalLookup} from './literal-lookup.js';
-import {batchable, UdpBatchSocket, udpBatchAddon, type DatagramSocket} from './udp-batch.js';
+import {batchable, settledPromise, UdpBatchSocket, udpBatchAddon, type DatagramSocket} from './udp-batch.js';
 
 interface Pending {
 	readonly id: number;
@@ -78,6 +78,29 @@ export class LeanUdp {
 		this.#recvBufferSize = recvBufferSize;
 	}
 
+	/**
+	 * The clock for this turn of the event loop, with batched sockets (one reading instead of one per
+	 * query and reply): the time the turn's replies came in, or the first send's; a resolved promise's
+	 * reaction ends the turn. Decision: the queries of a turn leave together at its end anyway (the
+	 * flush), so their send times differ by the turn's work either way. node:dgram's sockets read the
+	 * clock per datagram, as before.
+	 */
+	#turn = -1;
+	readonly #endTurn = (): void => {
+		this.#turn = -1;
+	};
+
+	#turnAt(now: number): number {
+		if (this.#turn < 0) settledPromise.then(this.#endTurn);
+		this.#turn = now;
+		return now;
+	}
+
+	#now(): number {
+		if (this.io === 'dgram') return monotonicMs();
+		return this.#turn >= 0 ? this.#turn : this.#turnAt(monotonicMs());
+	}
+
 	/** Creates and connects the sockets (kernel-chosen random source ports). */
 	async open(): Promise<void> {
 		const addon = udpBatchAddon();
@@ -85,7 +108,7 @@ export class LeanUdp {
 		if (addon !== null && batchable(host)) {
 			for (let i = 0; i < this.#count; i++) {
 				const pending = new Map<number, Pending>();
-				const socket = new UdpBatchSocket(addon, host, this.server.port, this.#recvBufferSize, (bytes) => this.#receive(pending, bytes, true), () => this.socketErrors++);
+				const socket = new UdpBatchSocket(addon, host, this.server.port, this.#recvBufferSize, (bytes, receivedAt) => this.#receive(pending, bytes, true, this.#turnAt(receivedAt)), () => this.socketErrors++);
 				this.#sockets.push(socket);
 				this.#pending.push(pending);
 			}
@@ -96,7 +119,7 @@ export class LeanUdp {
 		for (let i = 0; i < this.#count; i++) {
 			const socket = dgram.createSocket({type, recvBufferSize: this.#recvBufferSize, lookup: literalLookup});
 			const pending = new Map<number, Pending>();
-			socket.on('message', (bytes) => this.#receive(pending, bytes, false));
+			socket.on('message', (bytes) => this.#receive(pending, bytes, false, monotonicMs()));
 			await new Promise<void>((resolve, reject) => {
 				socket.once('error', reject);
 				socket.connect(this.server.port, socketAddress(this.server), () => {
@@ -131,7 +154,7 @@ export class LeanUdp {
 		const table = this.#pending[at] as Map<number, Pending>;
 		let id = randomId();
 		while (table.has(id)) id = randomId();
-		const pending: Pending = {id, table, question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: monotonicMs(), live: true, done, read: quick, mismatched: 0, older: this.#newest, newer: null};
+		const pending: Pending = {id, table, question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: this.#now(), live: true, done, read: quick, mismatched: 0, older: this.#newest, newer: null};
 		table.set(id, pending);
 		if (this.#newest === null) this.#oldest = pending;
 		else this.#newest.newer = pending;
@@ -175,7 +198,7 @@ export class LeanUdp {
 	}
 
 	/** A datagram; `borrowed`: a view into udp-batch's arena, copied before anything may keep it (dns-packet keeps slices). */
-	#receive(table: Map<number, Pending>, received: Buffer, borrowed: boolean): void {
+	#receive(table: Map<number, Pending>, received: Buffer, borrowed: boolean, now: number): void {
 		const id = received.length >= 2 ? ((received[0] as number) << 8) | (received[1] as number) : -1;
 		const pending = table.get(id);
 		if (pending === undefined) {
@@ -185,7 +208,7 @@ export class LeanUdp {
 		const quick = pending.read;
 		if (quick !== null) {
 			// The quick reader copies what it keeps (strings, address bytes): the view is enough.
-			const value = quick.read(received, monotonicMs() - pending.sentAt, pending.mismatched);
+			const value = quick.read(received, now - pending.sentAt, pending.mismatched);
 			if (value !== null) {
 				this.#unlink(table, id, pending);
 				quick.took(value);
@@ -204,7 +227,7 @@ export class LeanUdp {
 			pending.mismatched++;
 			return;
 		}
-		const rttMs = monotonicMs() - pending.sentAt;
+		const rttMs = now - pending.sentAt;
 		this.#settle(table, id, pending, {kind: 'reply', message: decoded.value, server: this.server, transport: 'udp', rttMs, mismatched: pending.mismatched});
 	}
 

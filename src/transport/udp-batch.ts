@@ -8,6 +8,7 @@ import {realpathSync} from 'node:fs';
 import path from 'node:path';
 import {getSystemErrorName} from 'node:util';
 import {leanQuerySize, writeLeanQuery} from '../wire/lean-query.js';
+import {monotonicMs} from './clock.js';
 
 /** What native/udp-batch.c exports. */
 export interface UdpBatchAddon {
@@ -73,7 +74,7 @@ export function batchable(host: string): boolean {
 	return !host.includes('%');
 }
 
-const settledPromise = Promise.resolve();
+export const settledPromise = Promise.resolve();
 
 /** The interface LeanUdp uses of a socket, node:dgram's or this one. */
 export interface DatagramSocket {
@@ -83,7 +84,8 @@ export interface DatagramSocket {
 
 /**
  * One connected socket. `onMessage` gets a view into the receive arena, valid only until it returns
- * (copy what must outlive the call); `onError` gets the errno name of an error the socket reported.
+ * (copy what must outlive the call), and the clock (transport/clock.ts) read when its batch came in;
+ * `onError` gets the errno name of an error the socket reported.
  */
 export class UdpBatchSocket implements DatagramSocket {
 	readonly #addon: UdpBatchAddon;
@@ -96,7 +98,7 @@ export class UdpBatchSocket implements DatagramSocket {
 	/** Queries the kernel did not take (a full send buffer, a refused send); they time out, and onError hears of each short send. */
 	unsent = 0;
 
-	constructor(addon: UdpBatchAddon, host: string, port: number, recvBufferSize: number, onMessage: (bytes: Buffer) => void, onError: (code: string) => void) {
+	constructor(addon: UdpBatchAddon, host: string, port: number, recvBufferSize: number, onMessage: (bytes: Buffer, receivedAt: number) => void, onError: (code: string) => void) {
 		this.#addon = addon;
 		this.#onError = onError;
 		const batch = addon.BATCH;
@@ -109,7 +111,9 @@ export class UdpBatchSocket implements DatagramSocket {
 				onError(getSystemErrorName(count));
 				return;
 			}
-			for (let i = 0; i < count && this.#handle !== null; i++) onMessage(recvArena.subarray(i * recvSlot, i * recvSlot + (recvLens[i] as number)));
+			// One clock reading for the batch: every reply in it was already here when recvmmsg returned.
+			const receivedAt = monotonicMs();
+			for (let i = 0; i < count && this.#handle !== null; i++) onMessage(recvArena.subarray(i * recvSlot, i * recvSlot + (recvLens[i] as number)), receivedAt);
 		});
 	}
 
