@@ -1,4 +1,4 @@
-// Anchor, not a competitor: the least any Node client must spend — node:dgram with pre-built queries and next to no work per reply.
+// Anchor, not a competitor: the least a Node client on node:dgram (one datagram per system call) must spend — pre-built queries and next to no work per reply.
 // Shows how far the event loop and the kernel's loopback path alone let a Node client go on this machine,
 // so he6-dns's figure can be read against it (every name costs at least this much CPU in Node).
 // Pre-built queries (A and AAAA per name, RD, no EDNS), 4 connected sockets with 4 MiB receive buffers,

@@ -137,7 +137,7 @@ export function render(r: Results): {text: string; floors: Floor[]} {
 					[`he6 best / Node best`, ratio(median(he6Best) / median(nodeBest))],
 					['he6 --concurrency 500 / Node C=500', ratio(median('he6-500') / median('node-500'))],
 					['he6 --concurrency 100 / Node C=100', ratio(median('he6-100') / median('node-100'))],
-					['he6 default / the bare node:dgram anchor (what any Node client can reach here)', ratio(he6Default / median('dgram-500'))],
+					['he6 default / the bare node:dgram anchor (what a client on node:dgram, one datagram a system call, reaches here)', ratio(he6Default / median('dgram-500'))],
 					['bare node:dgram anchor / Node best', ratio(median('dgram-500') / median(nodeBest))],
 					['bare node:dgram anchor / ceiling', ratio(median('dgram-500') / ceiling)],
 				],

@@ -5,7 +5,7 @@ import {clientRun, log, record, type Context} from './context.js';
 import {countNdjson, judgeCounts, parseCounts, type Verdict} from './gate.js';
 import {measure, type Measured} from './measure.js';
 
-/** `dgram`: the anchor (bench/node-dgram.mjs), the least a Node client spends; not a floor of the issue. */
+/** `dgram`: the anchor (bench/node-dgram.mjs), the least a node:dgram client spends; not a floor of the issue. */
 export type ClientKind = 'ceiling' | 'he6' | 'node' | 'dgram';
 
 export interface Config {

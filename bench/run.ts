@@ -70,6 +70,11 @@ function ensureBuilt(notes: string[]): void {
 		notes.push(note);
 		log(`warning: ${note}`);
 	}
+	// Which sockets the batch rows measure (README, batch: `· recvmmsg` ends the heading when the addon carries the run).
+	const addon = existsSync(path.join(repo, 'dist', 'udp-batch.node'));
+	const io = addon ? 'sendmmsg/recvmmsg through dist/udp-batch.node (native/udp-batch.c)' : 'node:dgram — dist/udp-batch.node was not built (no C compiler?), so the batch rows are the slower fallback';
+	notes.push(`he6-dns batch I/O: ${io}`);
+	if (!addon) log(`warning: ${io}`);
 }
 
 function sh(program: string, args: string[]): string {
