@@ -266,7 +266,7 @@ export class BatchEngine {
 	/** A check's result: its record, then its waiting duplicates' records (so a pointer never precedes its target). */
 	#checked(task: Task, result: HostResult): void {
 		try {
-			this.#limit.completed();
+			this.#limit.completed(fastestRtt(result));
 			const record = fullRecord(task.place, result);
 			this.#seen.setCode(task.key, pack(record.brief));
 			this.#record(record, 'checked');
@@ -315,4 +315,12 @@ export class BatchEngine {
 		this.#busy--;
 		this.#pump();
 	}
+}
+
+/** The shorter RTT of a result's two families, or null when neither had a reply. */
+function fastestRtt(result: HostResult): number | null {
+	const a = result.a.rttMs;
+	const aaaa = result.aaaa.rttMs;
+	if (a === null) return aaaa;
+	return aaaa === null || a < aaaa ? a : aaaa;
 }
