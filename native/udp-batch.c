@@ -29,7 +29,11 @@
 
 typedef struct {
 	int fd;
+	/** close() was called: no more callbacks, calls throw EBADF. */
 	int closing;
+	/** libuv is done with the poll handle, and JS with the handle object: free when both are. */
+	int uv_done;
+	int js_done;
 	napi_env env;
 	uv_poll_t poll;
 	napi_ref on_batch;
@@ -60,6 +64,7 @@ static napi_value throw_errno(napi_env env, const char *syscall, int err) {
 }
 
 static void on_closed(uv_handle_t *handle);
+static void on_handle_collected(napi_env env, void *data, void *hint);
 
 /** Calls onBatch(count) — count > 0 replies in the arena, or -errno for an error the socket reported. */
 static void call_js(batch_socket *s, int count) {
@@ -208,8 +213,9 @@ static napi_value Open(napi_env env, napi_callback_info info) {
 		s->poll.data = s;
 		err = uv_poll_start(&s->poll, UV_READABLE, on_readable);
 		if (err != 0) {
-			// Initialised: libuv must close it; on_closed closes the descriptor and frees the rest.
+			// Initialised: libuv must close it; on_closed closes the descriptor and frees the rest (no JS handle was made).
 			s->closing = 1;
+			s->js_done = 1;
 			napi_delete_reference(env, s->on_batch);
 			for (int i = 0; i < 4; i++) napi_delete_reference(env, s->arenas[i]);
 			uv_close((uv_handle_t *)&s->poll, on_closed);
@@ -225,13 +231,34 @@ static napi_value Open(napi_env env, napi_callback_info info) {
 		return throw_errno(env, "uv_poll_init", -err);
 	}
 	napi_value handle;
-	napi_create_external(env, s, NULL, NULL, &handle);
+	if (napi_create_external(env, s, on_handle_collected, NULL, &handle) != napi_ok) s->js_done = 1;
 	return handle;
 }
 
-static batch_socket *socket_of(napi_env env, napi_value value) {
+/** The struct is freed once neither libuv nor JS can reach it (a closed handle stays safe to pass). */
+static void release(batch_socket *s) {
+	if (s->uv_done && s->js_done) free(s);
+}
+
+/** Runs when JS's handle object is collected. A socket never closed keeps its poll handle (and the loop) alive. */
+static void on_handle_collected(napi_env env, void *data, void *hint) {
+	batch_socket *s = data;
+	s->js_done = 1;
+	release(s);
+}
+
+/** The open socket a call's first argument names, or NULL with an exception thrown; `argv` gets `expected` arguments. */
+static batch_socket *open_socket(napi_env env, napi_callback_info info, size_t expected, napi_value *argv) {
+	size_t argc = expected;
 	batch_socket *s = NULL;
-	if (napi_get_value_external(env, value, (void **)&s) != napi_ok || s == NULL) return NULL;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < expected || napi_get_value_external(env, argv[0], (void **)&s) != napi_ok || s == NULL) {
+		napi_throw_error(env, "EINVAL", "udp_batch: a socket handle was expected");
+		return NULL;
+	}
+	if (s->closing) {
+		napi_throw_error(env, "EBADF", "udp_batch: the socket is closed");
+		return NULL;
+	}
 	return s;
 }
 
@@ -241,14 +268,12 @@ static batch_socket *socket_of(napi_env env, napi_value value) {
  * Either way the caller's timeout settles what did not leave.
  */
 static napi_value Send(napi_env env, napi_callback_info info) {
-	size_t argc = 2;
 	napi_value argv[2];
-	CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-	batch_socket *s = socket_of(env, argv[0]);
+	batch_socket *s = open_socket(env, info, 2, argv);
+	if (s == NULL) return NULL;
 	int32_t count;
-	CHECK(env, napi_get_value_int32(env, argv[1], &count));
-	if (s == NULL || s->closing || count < 0 || count > BATCH) {
-		napi_throw_error(env, "EINVAL", "udp_batch.send: closed socket or bad count");
+	if (napi_get_value_int32(env, argv[1], &count) != napi_ok || count < 0 || count > BATCH) {
+		napi_throw_error(env, "EINVAL", "udp_batch.send: a count from 0 to 64 was expected");
 		return NULL;
 	}
 	for (int i = 0; i < count; i++) s->send_iov[i].iov_len = s->send_lens[i] <= SEND_SLOT ? s->send_lens[i] : SEND_SLOT;
@@ -271,13 +296,12 @@ static napi_value Send(napi_env env, napi_callback_info info) {
 
 /** The local port (for the verbose line and tests). */
 static napi_value LocalPort(napi_env env, napi_callback_info info) {
-	size_t argc = 1;
 	napi_value argv[1];
-	CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-	batch_socket *s = socket_of(env, argv[0]);
+	batch_socket *s = open_socket(env, info, 1, argv);
+	if (s == NULL) return NULL;
 	struct sockaddr_storage address;
 	socklen_t length = sizeof address;
-	if (s == NULL || s->closing || getsockname(s->fd, (struct sockaddr *)&address, &length) < 0) return throw_errno(env, "getsockname", s == NULL || s->closing ? EBADF : errno);
+	if (getsockname(s->fd, (struct sockaddr *)&address, &length) < 0) return throw_errno(env, "getsockname", errno);
 	int port = address.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&address)->sin6_port) : ntohs(((struct sockaddr_in *)&address)->sin_port);
 	napi_value out;
 	napi_create_int32(env, port, &out);
@@ -286,13 +310,12 @@ static napi_value LocalPort(napi_env env, napi_callback_info info) {
 
 /** The receive buffer the kernel granted (Linux reports twice the usable size, as dgram's getRecvBufferSize). */
 static napi_value RecvBufferSize(napi_env env, napi_callback_info info) {
-	size_t argc = 1;
 	napi_value argv[1];
-	CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-	batch_socket *s = socket_of(env, argv[0]);
+	batch_socket *s = open_socket(env, info, 1, argv);
+	if (s == NULL) return NULL;
 	int size = 0;
 	socklen_t length = sizeof size;
-	if (s == NULL || s->closing || getsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, &length) < 0) return throw_errno(env, "getsockopt", s == NULL || s->closing ? EBADF : errno);
+	if (getsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, &length) < 0) return throw_errno(env, "getsockopt", errno);
 	napi_value out;
 	napi_create_int32(env, size, &out);
 	return out;
@@ -305,21 +328,25 @@ static void on_closed(uv_handle_t *handle) {
 	// Only now: libuv's docs forbid closing a descriptor that a poll handle may still watch (a new
 	// socket could get its number while the old watcher is still registered).
 	close(s->fd);
-	free(s);
+	s->uv_done = 1;
+	release(s);
 }
 
 /** close(handle): stops reading and closes the socket; the callback is never called again. Idempotent. */
 static napi_value Close(napi_env env, napi_callback_info info) {
 	size_t argc = 1;
 	napi_value argv[1];
-	CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-	batch_socket *s = socket_of(env, argv[0]);
-	if (s == NULL || s->closing) return NULL;
+	batch_socket *s = NULL;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_get_value_external(env, argv[0], (void **)&s) != napi_ok || s == NULL) {
+		napi_throw_error(env, "EINVAL", "udp_batch: a socket handle was expected");
+		return NULL;
+	}
+	if (s->closing) return NULL;
 	s->closing = 1;
 	uv_poll_stop(&s->poll);
 	napi_delete_reference(env, s->on_batch);
 	for (int i = 0; i < 4; i++) napi_delete_reference(env, s->arenas[i]);
-	// The socket is closed and the struct freed once libuv is done with the poll handle; the JS handle must not be used again.
+	// The descriptor is closed once libuv is done with the poll handle (on_closed).
 	uv_close((uv_handle_t *)&s->poll, on_closed);
 	return NULL;
 }

@@ -144,6 +144,20 @@ describe('UdpBatchSocket', () => {
 		socket.close();
 	});
 
+	withAddon('the addon itself: a closed handle is refused with EBADF, not used (it stays valid until JS lets go of it)', async () => {
+		const a = addon as UdpBatchAddon;
+		const server = await peer('udp4', () => null);
+		const arena = new Uint8Array(a.BATCH * a.RECV_SLOT);
+		const handle = a.open('127.0.0.1', server.port, 0, arena, new Uint32Array(a.BATCH), new Uint8Array(a.BATCH * a.SEND_SLOT), new Uint32Array(a.BATCH), () => {});
+		a.close(handle);
+		// After libuv has closed the poll handle, too.
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(() => a.send(handle, 1)).toThrow(/closed/);
+		expect(() => a.localPort(handle)).toThrow(/closed/);
+		expect(() => a.close(handle)).not.toThrow();
+		expect(() => a.send({} as object, 1)).toThrow(/socket handle was expected/);
+	});
+
 	withAddon('what it refuses, it says: a name instead of an address, an oversized query', async () => {
 		const a = addon as UdpBatchAddon;
 		expect(() => open(a, 'localhost', 53, () => {})).toThrow(/not a numeric address/);
