@@ -71,7 +71,7 @@ async function openInput(file: string): Promise<{chunks: AsyncIterable<Buffer>; 
 		throw new UsageError(`cannot read ${file}: ${error.code ?? error.message}`);
 	});
 	const total = await countLines(file).catch(() => null);
-	const stream = handle.createReadStream({highWaterMark: 64 * 1024});
+	const stream = handle.createReadStream({highWaterMark: 16 * 1024});
 	return {chunks: stream, total, close: () => stream.destroy()};
 }
 

@@ -15,9 +15,22 @@ import {randomId} from './random-ids.js';
 import {literalLookup} from './literal-lookup.js';
 import {batchable, settledPromise, UdpBatchSocket, udpBatchAddon, type DatagramSocket} from './udp-batch.js';
 
+/**
+ * A socket's queries in flight by id: a slot per 16-bit id. Decision: not a Map — at tens of thousands
+ * of queries a second, a Map's add-and-delete churn rehashes it again and again, and each retired
+ * table (in the old generation by then) keeps pointing at its successor and at the queries it held, so
+ * young collections kept promoting queries long settled (ARCHITECTURE.md, Batch: the references rule).
+ * 65,536 slots are 512 KiB a socket, written and cleared in place.
+ */
+type PendingTable = (Pending | undefined)[];
+
+function pendingTable(): PendingTable {
+	return new Array<Pending | undefined>(65536).fill(undefined);
+}
+
 interface Pending {
 	readonly id: number;
-	readonly table: Map<number, Pending>;
+	readonly table: PendingTable;
 	readonly question: AskedQuestion;
 	readonly qname: Uint8Array;
 	readonly qtype: number;
@@ -60,7 +73,7 @@ export class LeanUdp {
 	#newest: Pending | null = null;
 	#timer: NodeJS.Timeout | null = null;
 	readonly #sockets: DatagramSocket[] = [];
-	readonly #pending: Map<number, Pending>[] = [];
+	readonly #pending: PendingTable[] = [];
 	readonly #count: number;
 	readonly #recvBufferSize: number;
 	#next = 0;
@@ -107,7 +120,7 @@ export class LeanUdp {
 		const host = socketAddress(this.server);
 		if (addon !== null && batchable(host)) {
 			for (let i = 0; i < this.#count; i++) {
-				const pending = new Map<number, Pending>();
+				const pending = pendingTable();
 				const socket = new UdpBatchSocket(addon, host, this.server.port, this.#recvBufferSize, (bytes, receivedAt) => this.#receive(pending, bytes, true, this.#turnAt(receivedAt)), () => this.socketErrors++);
 				this.#sockets.push(socket);
 				this.#pending.push(pending);
@@ -118,7 +131,7 @@ export class LeanUdp {
 		const type = ipFamily(this.server) === 6 ? 'udp6' : 'udp4';
 		for (let i = 0; i < this.#count; i++) {
 			const socket = dgram.createSocket({type, recvBufferSize: this.#recvBufferSize, lookup: literalLookup});
-			const pending = new Map<number, Pending>();
+			const pending = pendingTable();
 			socket.on('message', (bytes) => this.#receive(pending, bytes, false, monotonicMs()));
 			await new Promise<void>((resolve, reject) => {
 				socket.once('error', reject);
@@ -151,11 +164,11 @@ export class LeanUdp {
 
 	#send(at: number, question: AskedQuestion, qname: Uint8Array, edns: boolean, ad: boolean, done: ((settlement: TryOutcome) => void) | null, quick: QuickRead<unknown> | null): void {
 		const socket = this.#sockets[at] as DatagramSocket;
-		const table = this.#pending[at] as Map<number, Pending>;
+		const table = this.#pending[at] as PendingTable;
 		let id = randomId();
-		while (table.has(id)) id = randomId();
+		while (table[id] !== undefined) id = randomId();
 		const pending: Pending = {id, table, question, qname, qtype: qtypes[question.type as 'A' | 'AAAA'], sentAt: this.#now(), live: true, done, read: quick, mismatched: 0, older: this.#newest, newer: null};
-		table.set(id, pending);
+		table[id] = pending;
 		if (this.#newest === null) this.#oldest = pending;
 		else this.#newest.newer = pending;
 		this.#newest = pending;
@@ -174,7 +187,7 @@ export class LeanUdp {
 		if (this.#oldest !== null) this.#timer = setTimeout(() => this.#expire(), Math.max(1, this.#oldest.sentAt + this.#timeoutMs - now));
 	}
 
-	#settle(table: Map<number, Pending>, id: number, pending: Pending, settlement: TryOutcome): void {
+	#settle(table: PendingTable, id: number, pending: Pending, settlement: TryOutcome): void {
 		if (!pending.live) return;
 		const done = pending.done;
 		const quick = pending.read;
@@ -184,12 +197,12 @@ export class LeanUdp {
 	}
 
 	/** Takes a query out of the table and the in-flight list: it is settled. */
-	#unlink(table: Map<number, Pending>, id: number, pending: Pending): void {
+	#unlink(table: PendingTable, id: number, pending: Pending): void {
 		// Settled: nothing young stays reachable through it once it is dead (lean-checker.ts, LeanName.settle).
 		pending.live = false;
 		pending.done = null;
 		pending.read = null;
-		table.delete(id);
+		table[id] = undefined;
 		if (pending.older === null) this.#oldest = pending.newer;
 		else pending.older.newer = pending.newer;
 		if (pending.newer === null) this.#newest = pending.older;
@@ -198,9 +211,8 @@ export class LeanUdp {
 	}
 
 	/** A datagram; `borrowed`: a view into udp-batch's arena, copied before anything may keep it (dns-packet keeps slices). */
-	#receive(table: Map<number, Pending>, received: Buffer, borrowed: boolean, now: number): void {
-		const id = received.length >= 2 ? ((received[0] as number) << 8) | (received[1] as number) : -1;
-		const pending = table.get(id);
+	#receive(table: PendingTable, received: Buffer, borrowed: boolean, now: number): void {
+		const pending = received.length >= 2 ? table[((received[0] as number) << 8) | (received[1] as number)] : undefined;
 		if (pending === undefined) {
 			this.#stray(table, borrowed ? Buffer.from(received) : received);
 			return;
@@ -210,7 +222,7 @@ export class LeanUdp {
 			// The quick reader copies what it keeps (strings, address bytes): the view is enough.
 			const value = quick.read(received, now - pending.sentAt, pending.mismatched);
 			if (value !== null) {
-				this.#unlink(table, id, pending);
+				this.#unlink(table, pending.id, pending);
 				quick.took(value);
 				return;
 			}
@@ -219,7 +231,7 @@ export class LeanUdp {
 		const bytes = borrowed ? Buffer.from(received) : received;
 		const decoded = decodeMessageLean(bytes, pending.question.name);
 		if (!decoded.ok) {
-			this.#settle(table, id, pending, {kind: 'malformed', error: decoded.error, server: this.server, transport: 'udp', mismatched: pending.mismatched});
+			this.#settle(table, pending.id, pending, {kind: 'malformed', error: decoded.error, server: this.server, transport: 'udp', mismatched: pending.mismatched});
 			return;
 		}
 		if (!answersQuestion(decoded.value, pending.question)) {
@@ -228,21 +240,23 @@ export class LeanUdp {
 			return;
 		}
 		const rttMs = now - pending.sentAt;
-		this.#settle(table, id, pending, {kind: 'reply', message: decoded.value, server: this.server, transport: 'udp', rttMs, mismatched: pending.mismatched});
+		this.#settle(table, pending.id, pending, {kind: 'reply', message: decoded.value, server: this.server, transport: 'udp', rttMs, mismatched: pending.mismatched});
 	}
 
 	/** A reply whose id matches nothing: charged to the queries it claims to answer (a spoofer racing them), as UdpChannel does. */
-	#stray(table: Map<number, Pending>, bytes: Buffer): void {
+	#stray(table: PendingTable, bytes: Buffer): void {
 		this.unmatched++;
 		const decoded = decodeMessageLean(bytes);
 		if (!decoded.ok) return;
-		for (const pending of table.values()) if (answersQuestion(decoded.value, pending.question)) pending.mismatched++;
+		for (let pending = this.#oldest; pending !== null; pending = pending.newer) if (pending.table === table && answersQuestion(decoded.value, pending.question)) pending.mismatched++;
 	}
 
 	/** Settles what is in flight as a network error and closes the sockets. */
 	close(): void {
-		for (const table of this.#pending) {
-			for (const [id, pending] of [...table]) this.#settle(table, id, pending, {kind: 'network', detail: 'channel closed', server: this.server, transport: 'udp', mismatched: pending.mismatched});
+		// Every query in flight is on the list (oldest first); each settle takes it off.
+		for (let pending = this.#oldest; pending !== null; pending = this.#oldest) {
+			if (pending.live) this.#settle(pending.table, pending.id, pending, {kind: 'network', detail: 'channel closed', server: this.server, transport: 'udp', mismatched: pending.mismatched});
+			else this.#unlink(pending.table, pending.id, pending);
 		}
 		for (const socket of this.#sockets) socket.close();
 		this.#sockets.length = 0;
