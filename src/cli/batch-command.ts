@@ -71,6 +71,8 @@ async function openInput(file: string): Promise<{chunks: AsyncIterable<Buffer>; 
 		throw new UsageError(`cannot read ${file}: ${error.code ?? error.message}`);
 	});
 	const total = await countLines(file).catch(() => null);
+	// Decision: 16 KiB chunks. A chunk's lines wait as objects until the engine takes them; a 64 KiB
+	// chunk's ~3,400 lines lived ~100 ms, through several young collections, and were promoted (ARCHITECTURE.md, Batch).
 	const stream = handle.createReadStream({highWaterMark: 16 * 1024});
 	return {chunks: stream, total, close: () => stream.destroy()};
 }
