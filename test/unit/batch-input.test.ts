@@ -1,5 +1,6 @@
 // Batch input: bounded line splitting (CRLF, chunk boundaries, a 1 MB line) and line classification (comments, Tranco).
 import {Readable} from 'node:stream';
+import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {ListClassifier, maxLineBytes, type ListItem} from '../../src/batch/input.js';
 import {readLines, type InputLine} from '../../src/batch/line-reader.js';
@@ -82,5 +83,33 @@ describe('ListClassifier', () => {
 		const classifier = new ListClassifier();
 		const item = classifier.classify({number: 9, text: 'z'.repeat(maxLineBytes), bytes: 1 << 20, overlong: true, offset: 0});
 		expect(item).toEqual({kind: 'name', line: 9, input: `${'z'.repeat(64)}…`, rank: null, invalid: `line of 1048576 bytes is longer than ${maxLineBytes}`});
+	});
+});
+
+describe('ListClassifier fast path', () => {
+	// The classifier before its fast path for lines without a space, tab or `#`: both regexes on every line.
+	const former = (text: string, number: number): {skip: string} | {input: string} => {
+		let t = number === 1 ? text.replace(/^\uFEFF/, '') : text;
+		t = t.replace(/^[ \t]+|[ \t]+$/g, '');
+		if (t === '') return {skip: 'blank'};
+		if (t.startsWith('#')) return {skip: 'comment'};
+		return {input: t.replace(/[ \t]+#.*$/, '')};
+	};
+
+	it('classifies every line as the two regexes alone did (names lists, first line and later ones)', () => {
+		fc.assert(
+			fc.property(fc.array(fc.constantFrom('a', 'b', '.', '-', '1', ' ', '\t', '#', '\uFEFF', 'é', '\v', ','), {maxLength: 14}), fc.constantFrom(1, 2, 7), (chars, number) => {
+				const text = chars.join('');
+				const classifier = new ListClassifier();
+				// A names list (so no Tranco rank parsing): decided by a first line that is a plain name.
+				if (number !== 1) classifier.classify({number: 1, text: 'first.example', bytes: 13, overlong: false, offset: 14});
+				const item = classifier.classify({number, text, bytes: Buffer.byteLength(text), overlong: false, offset: 0});
+				const want = former(text, number);
+				if ('skip' in want) expect(item).toEqual({kind: 'skip', why: want.skip});
+				else if (number === 1 && item.kind === 'skip') expect(item.why).toBe('header');
+				else if (item.kind === 'name' && classifier.format === 'names') expect(item.input).toBe(want.input);
+			}),
+			{numRuns: 2000},
+		);
 	});
 });
