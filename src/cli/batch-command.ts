@@ -9,6 +9,7 @@ import {batchFormats, fileSink, RecordWriter, stdoutSink, type BatchFormat} from
 import {choosePoliteness} from '../batch/politeness.js';
 import {progressLine, summaryText} from '../batch/progress.js';
 import {readResumed, ResumeError, type ResumedLines} from '../batch/resume.js';
+import {tuneForLongRun} from './long-run.js';
 import {leanIo, startBatch, type BatchRunOptions} from '../batch/run-batch.js';
 import {BatchTally} from '../batch/tally.js';
 import {rmemMax, wantedRecvBuffer} from '../batch/channel-pool.js';
@@ -93,6 +94,7 @@ function checkOutput(flags: BatchFlags, fmt: BatchFormat, inputPath: string): vo
 
 /** Runs the batch and returns the exit code. */
 export async function batchCommand(args: readonly string[], flags: BatchFlags): Promise<number> {
+	tuneForLongRun();
 	const {servers, names} = splitArguments(args);
 	if (names.length > 1) throw new UsageError(`batch takes one list (FILE or -), not ${names.length}: ${names.slice(0, 3).join(' ')}`);
 	const fmt = format(flags.format);
