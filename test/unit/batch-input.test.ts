@@ -1,9 +1,12 @@
 // Batch input: bounded line splitting (CRLF, chunk boundaries, a 1 MB line) and line classification (comments, Tranco).
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {Readable} from 'node:stream';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {ListClassifier, maxLineBytes, type ListItem} from '../../src/batch/input.js';
-import {readLines, type InputLine} from '../../src/batch/line-reader.js';
+import {countLines, readLines, type InputLine} from '../../src/batch/line-reader.js';
 
 async function lines(chunks: (string | Buffer)[], max = 64): Promise<InputLine[]> {
 	const out: InputLine[] = [];
@@ -111,5 +114,24 @@ describe('ListClassifier fast path', () => {
 			}),
 			{numRuns: 2000},
 		);
+	});
+});
+
+describe('countLines', () => {
+	it('counts what readLines yields: a last line without a newline counts, an empty file has none, a device is not counted', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'he6-count-'));
+		try {
+			// Over 1 MiB (the read size), with a newline on each side of a read boundary.
+			const big = 'a.example\n'.repeat(120_000) + 'last.example';
+			const cases: [string, number][] = [['', 0], ['\n', 1], ['one', 1], ['one\n', 1], ['one\ntwo', 2], ['one\r\ntwo\r\n', 2], [big, 120_001], [`${big}\n`, 120_001]];
+			for (const [i, [text, lines]] of cases.entries()) {
+				const file = join(dir, `list-${i}.txt`);
+				writeFileSync(file, text);
+				expect(await countLines(file)).toBe(lines);
+			}
+			expect(await countLines('/dev/null')).toBeNull();
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });
