@@ -1,7 +1,10 @@
 // Source(D) as getaddrinfo gets it: connect a UDP socket to D (no packet is sent), read the local address.
 import dgram from 'node:dgram';
 import {isIP} from 'node:net';
+import {parsePlainIp} from '../select/policy.js';
 import {immediateLookup, literalLookup} from '../transport/literal-lookup.js';
+import {udpBatchAddon, type UdpBatchAddon} from '../transport/udp-batch.js';
+import {formatIpv6} from '../wire/address-text.js';
 
 /** The discard port; any port works, nothing is sent (Go uses 9, glibc the port asked for). */
 const probePort = 9;
@@ -101,7 +104,49 @@ async function probeLane(family: 4 | 6, destinations: readonly string[], out: Ma
 	}
 }
 
-/** Probes every destination once (duplicates share a probe); many at once share a few sockets. */
+/** The few sources a host has, as text, by their bytes (100k probes come back with a handful). */
+class SourceTexts {
+	readonly #seen: {readonly bytes: Uint8Array; readonly text: string}[] = [];
+
+	text(family: 4 | 6, sources: Uint8Array, at: number): string {
+		const size = family === 4 ? 4 : 16;
+		for (const known of this.#seen) {
+			if (known.bytes.length !== size) continue;
+			let same = true;
+			for (let i = 0; i < size && same; i++) same = known.bytes[i] === sources[at + i];
+			if (same) return known.text;
+		}
+		const bytes = sources.slice(at, at + size);
+		const text = family === 4 ? bytes.join('.') : formatIpv6(bytes, 0);
+		if (this.#seen.length < 64) this.#seen.push({bytes, text});
+		return text;
+	}
+}
+
+/**
+ * Probes plain (unzoned) addresses of one family with the addon's probe (native/udp-batch.c): one
+ * socket, three system calls a destination, probesPerTurn between turns of the event loop.
+ */
+async function probeNative(addon: UdpBatchAddon, family: 4 | 6, destinations: readonly string[], bytesOf: readonly (readonly number[])[], out: Map<string, string | null>): Promise<void> {
+	const size = family === 4 ? 4 : 16;
+	const texts = new SourceTexts();
+	for (let start = 0; start < destinations.length; start += probesPerTurn) {
+		if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+		const count = Math.min(probesPerTurn, destinations.length - start);
+		const asked = new Uint8Array(count * size);
+		for (let i = 0; i < count; i++) asked.set(bytesOf[start + i] as readonly number[], i * size);
+		const sources = new Uint8Array(count * 16);
+		const found = new Uint8Array(count);
+		addon.probe(family, asked, count, sources, found);
+		for (let i = 0; i < count; i++) out.set(destinations[start + i] as string, found[i] === 1 ? texts.text(family, sources, i * 16) : null);
+	}
+}
+
+/**
+ * Probes every destination once (duplicates share a probe); many at once share a few sockets: the
+ * addon's probe for plain addresses where it is loaded, node:dgram lanes for the rest (zoned
+ * link-local addresses; every address with HE6_DNS_UDP=dgram or without the addon).
+ */
 export async function probeSources(destinations: readonly string[]): Promise<Map<string, string | null>> {
 	const unique = [...new Set(destinations)];
 	if (unique.length <= probeLanes) {
@@ -110,13 +155,22 @@ export async function probeSources(destinations: readonly string[]): Promise<Map
 	}
 	const out = new Map<string, string | null>();
 	const byFamily = {4: [] as string[], 6: [] as string[]};
+	const addon = udpBatchAddon();
+	const native = {4: {destinations: [] as string[], bytes: [] as (readonly number[])[]}, 6: {destinations: [] as string[], bytes: [] as (readonly number[])[]}};
 	for (const d of unique) {
+		const plain = addon === null ? null : parsePlainIp(d);
+		if (plain !== null) {
+			native[plain.family].destinations.push(d);
+			native[plain.family].bytes.push(plain.bytes);
+			continue;
+		}
 		const family = isIP(d.split('%')[0] ?? d);
 		if (family === 4 || family === 6) byFamily[family].push(d);
 		else out.set(d, null);
 	}
 	const work: Promise<void>[] = [];
 	for (const family of [4, 6] as const) {
+		if (addon !== null && native[family].destinations.length > 0) work.push(probeNative(addon, family, native[family].destinations, native[family].bytes, out));
 		const list = byFamily[family];
 		const lanes = Math.min(probeLanes, list.length);
 		for (let lane = 0; lane < lanes; lane++) work.push(probeLane(family, list.filter((_, k) => k % lanes === lane), out));

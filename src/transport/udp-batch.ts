@@ -20,6 +20,8 @@ export interface UdpBatchAddon {
 	localPort(handle: object): number;
 	recvBufferSize(handle: object): number;
 	close(handle: object): void;
+	/** Source(D) for `count` destinations (4 or 16 bytes each) into `sources` (16 bytes a slot) and `found` (1, or 0: none). */
+	probe(family: 4 | 6, destinations: Uint8Array, count: number, sources: Uint8Array, found: Uint8Array): void;
 }
 
 /** Where the addon may be: HE6_DNS_UDP_ADDON, next to dist/cli.js (the build copies it there), or the checkout's native/build. */

@@ -1,6 +1,14 @@
-// The batched probe (reused sockets, connect without an event) gives each destination what a fresh socket's probe gives.
-import {describe, expect, it} from 'vitest';
+// The batched probe (reused sockets, connect without an event; the addon's probe) gives each destination what a fresh socket's probe gives.
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {probeSource, probeSources} from '../../src/host/source-probe.js';
+
+const built = path.join(fileURLToPath(new URL('../..', import.meta.url)), 'dist', 'udp-batch.node');
+// CI builds it (the global setup fails there without it); elsewhere a machine without a compiler skips, saying so.
+const withAddon = existsSync(built) ? it : it.skip;
+if (!existsSync(built)) console.warn(`source-probe.test: ${built} not built (npm run build needs python3, make and a C compiler); the addon's probe is not tested`);
 
 /** Routed, loopback, unspecified, broadcast (EACCES), multicast, link-local with and without a zone, mapped, not an address. */
 const destinations = ['127.0.0.1', '::1', '10.1.2.3', '192.0.2.1', '2001:db8::1', 'fd00::5', '0.0.0.0', '::', '255.255.255.255', '224.0.0.1', 'ff02::1', 'fe80::1', 'fe80::1%lo', '::ffff:10.0.0.1', '169.254.1.1', 'not-an-address'];
@@ -22,5 +30,28 @@ describe('probeSources', () => {
 		expect(probed.get('255.255.255.255')).toBeNull();
 		for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9]) expect(probed.get(`127.0.0.${n}`)).toBe('127.0.0.1');
 		expect([probed.get('ff02::1'), probed.get('fe80::1'), probed.get('::1')]).toEqual([null, null, '::1']);
+	});
+});
+
+describe('probeSources with the addon (native/udp-batch.c probe)', () => {
+	afterEach(() => {
+		vi.unstubAllEnvs();
+		vi.resetModules();
+	});
+
+	withAddon('equals one fresh node:dgram socket per destination, over several turns of probes', async () => {
+		vi.stubEnv('HE6_DNS_UDP_ADDON', built);
+		vi.resetModules();
+		const native = await import('../../src/host/source-probe.js');
+		const udp = await import('../../src/transport/udp-batch.js');
+		expect(udp.udpBatchAddon()).not.toBeNull();
+		// More than a turn's worth (4,096) of each family, failures spread through them.
+		const many = Array.from({length: 5000}, (_, i) => [`10.${(i >> 8) & 255}.${i & 255}.7`, `fd00::${i.toString(16)}`, i % 997 === 0 ? '255.255.255.255' : '127.0.0.1']).flat();
+		const probed = await native.probeSources([...destinations, ...many]);
+		expect([...probed.keys()].slice(0, destinations.length)).toEqual(destinations);
+		for (const d of destinations) expect([d, probed.get(d)]).toEqual([d, await probeSource(d)]);
+		// A sample of the many, each against its own fresh socket.
+		for (const d of many.filter((_, i) => i % 101 === 0)) expect([d, probed.get(d)]).toEqual([d, await probeSource(d)]);
+		expect(probed.size).toBe(new Set([...destinations, ...many]).size);
 	});
 });
