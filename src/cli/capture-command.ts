@@ -10,7 +10,9 @@ import {openLiveSource} from '../capture-live/live-source.js';
 import {CaptureSetupError, loadPcap, type PcapModule} from '../capture-live/pcap-binding.js';
 import type {SelectionSettings} from '../core/selection.js';
 import {exchangeLine, inventoryLine, inventoryTable, summaryText} from '../report/capture-text.js';
-import {exchangeJsonLine, nameJsonLine} from '../report/capture-json.js';
+import {exchangeJsonLine, nameJsonLine, writeExchangeJson, writeNameJson} from '../report/capture-json.js';
+import {JsonBytes} from '../report/json-bytes.js';
+import {tuneForLongRun} from './long-run.js';
 import {ChunkedOutput} from '../report/chunked-output.js';
 import {jsonLine} from '../report/json.js';
 import {loadConfig} from './config.js';
@@ -98,6 +100,9 @@ interface CaptureSink {
 	readonly finish: (result: CaptureResult | null) => Promise<void>;
 }
 
+/** What a file's JSON lines are gathered into before a write. */
+const chunkBytes = 1 << 20;
+
 function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: NodeJS.WritableStream): CaptureSink {
 	const names: NameEvent[] = [];
 	// Decision: live, every line is written as it comes (1–8 ms from reply to line); from a file, lines
@@ -108,7 +113,18 @@ function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: Node
 		if (live) out.write(text);
 		else chunks.write(text);
 	};
-	const drain = (): void => chunks.flush();
+	// JSON lines from a file are written as bytes (report/capture-json.ts) into ~1 MiB chunks; each
+	// chunk goes to the stream whole and is never reused (a pipe may still hold it), as ChunkedOutput's.
+	let bytes = new JsonBytes(chunkBytes + 4096);
+	const drainBytes = (): void => {
+		if (bytes.length === 0) return;
+		out.write(bytes.buffer.subarray(0, bytes.length));
+		bytes = new JsonBytes(chunkBytes + 4096);
+	};
+	const drain = (): void => {
+		drainBytes();
+		chunks.flush();
+	};
 	return {
 		onOpen(source, linktype) {
 			live = source.live;
@@ -117,7 +133,13 @@ function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: Node
 		},
 		onEvent(event) {
 			if (view === 'json') {
-				write(event.kind === 'exchange' ? exchangeJsonLine(event) : event.kind === 'name' ? nameJsonLine(event) : jsonLine(event));
+				if (live) write(event.kind === 'exchange' ? exchangeJsonLine(event) : event.kind === 'name' ? nameJsonLine(event) : jsonLine(event));
+				else {
+					if (event.kind === 'exchange') writeExchangeJson(bytes, event);
+					else if (event.kind === 'name') writeNameJson(bytes, event);
+					else bytes.utf8(jsonLine(event));
+					if (bytes.length >= chunkBytes) drainBytes();
+				}
 				if (event.kind === 'summary') drain();
 				return;
 			}
@@ -203,6 +225,7 @@ function resolvConfNoAaaa(): boolean {
 }
 
 export async function captureCommand(flags: CaptureFlags): Promise<number> {
+	tuneForLongRun();
 	const settings = captureSettings(flags);
 	const selection = selectionSettings(flags);
 	const noAaaa = resolvConfNoAaaa();

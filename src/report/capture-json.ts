@@ -1,93 +1,213 @@
-// The `exchange` and `name` NDJSON lines written field by field: the same text as jsonLine(event), without JSON.stringify walking an object.
+// The `exchange` and `name` NDJSON lines written field by field as bytes: the same text as jsonLine(event), without JSON.stringify walking an object.
 import type {Attribution, ExchangeEvent, NameEvent, ObservedFamily} from '../capture/events.js';
 import type {ChainLink, SoaRecord} from '../resolve/types.js';
 import type {AnswerRecord} from '../capture/records.js';
-import {jsonText} from './json.js';
+import {JsonBytes} from './json-bytes.js';
 
 /*
  * Decision: a capture writes an exchange line per reply (200k for a 400k-packet file) and a name
- * line per name, and JSON.stringify of the event objects was the largest single cost after the GC.
- * The templates below are the contract's key order (events.ts, as correlate.ts and
- * capture-inventory.ts build the events); strings still go
- * through JSON.stringify (exact escaping), numbers through String (what JSON.stringify gives for a
- * finite number; a non-finite one is null there and here). C1 controls can only occur inside string
- * literals, so each string is escaped on its own (short, flat) instead of the whole line: the line
- * is then built once and flattened once, by the write. test/unit/capture-json.test.ts checks the
- * templates against jsonLine on fixtures and random events.
+ * line per name. JSON.stringify of the event objects was the largest single cost after the GC; the
+ * string templates that replaced it still made ~2 KB of strings a line to concatenate and flatten
+ * (14% of all a 400k-packet decode allocated). Now the lines are written into a JsonBytes, as the
+ * batch's records are (json-text.ts): keys in the contract's order (events.ts, as correlate.ts and
+ * capture-inventory.ts build the events), strings quoted as they are when plain printable ASCII and
+ * through jsonText otherwise (exact escaping, C1 controls included), numbers as JSON.stringify writes
+ * them. test/unit/capture-json.test.ts holds both lines to jsonLine on fixtures and random events.
  */
 
-/** Characters JSON.stringify or escapeC1 would escape (quote, backslash, controls, DEL, C1, any surrogate): without them a string is quoted as it is. */
-const needsEscape = /["\\\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
-const str = (s: string): string => (needsEscape.test(s) ? jsonText(s) : `"${s}"`);
-const strOrNull = (s: string | null): string => (s === null ? 'null' : str(s));
-const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
-const numOrNull = (n: number | null): string => (n === null ? 'null' : num(n));
-const bool = (b: boolean): string => (b ? 'true' : 'false');
-
-function answersJson(answers: readonly AnswerRecord[]): string {
-	if (answers.length === 0) return '[]';
-	let out = '[';
+function writeAnswers(out: JsonBytes, answers: readonly AnswerRecord[]): void {
+	out.ascii('[');
 	for (let i = 0; i < answers.length; i++) {
 		const rr = answers[i] as AnswerRecord;
-		out += `${i === 0 ? '' : ','}{"name":${str(rr.name)},"type":${str(rr.type)},"ttl":${num(rr.ttl)},"data":${str(rr.data)}}`;
+		out.ascii(i === 0 ? '{"name":' : ',{"name":');
+		out.string(rr.name);
+		out.ascii(',"type":');
+		out.string(rr.type);
+		out.ascii(',"ttl":');
+		out.number(rr.ttl);
+		out.ascii(',"data":');
+		out.string(rr.data);
+		out.ascii('}');
 	}
-	return out + ']';
+	out.ascii(']');
 }
 
-function soaJson(soa: SoaRecord | null): string {
-	if (soa === null) return 'null';
-	return `{"name":${str(soa.name)},"ttl":${num(soa.ttl)},"mname":${str(soa.mname)},"rname":${str(soa.rname)},"serial":${num(soa.serial)},"refresh":${num(soa.refresh)},"retry":${num(soa.retry)},"expire":${num(soa.expire)},"minimum":${num(soa.minimum)}}`;
+function writeSoa(out: JsonBytes, soa: SoaRecord | null): void {
+	if (soa === null) {
+		out.ascii('null');
+		return;
+	}
+	out.ascii('{"name":');
+	out.string(soa.name);
+	out.ascii(',"ttl":');
+	out.number(soa.ttl);
+	out.ascii(',"mname":');
+	out.string(soa.mname);
+	out.ascii(',"rname":');
+	out.string(soa.rname);
+	out.ascii(',"serial":');
+	out.number(soa.serial);
+	out.ascii(',"refresh":');
+	out.number(soa.refresh);
+	out.ascii(',"retry":');
+	out.number(soa.retry);
+	out.ascii(',"expire":');
+	out.number(soa.expire);
+	out.ascii(',"minimum":');
+	out.number(soa.minimum);
+	out.ascii('}');
 }
 
-/** One exchange as its NDJSON line (newline included), C1 controls escaped as jsonLine does. */
-export function exchangeJsonLine(e: ExchangeEvent): string {
-	const flags = e.flags === null ? 'null' : `{"aa":${bool(e.flags.aa)},"tc":${bool(e.flags.tc)},"ad":${bool(e.flags.ad)}}`;
-	const pairedWith = e.pairedWith === null ? 'null' : `{"id":${num(e.pairedWith.id)},"qtype":${str(e.pairedWith.qtype)}}`;
-	return (
-		`{"kind":"exchange","client":${str(e.client)},"server":${str(e.server)},"transport":${str(e.transport)},"id":${num(e.id)},` +
-		`"qname":${strOrNull(e.qname)},"qtype":${strOrNull(e.qtype)},"rcode":${strOrNull(e.rcode)},"answers":${answersJson(e.answers)},` +
-		`"rttMs":${numOrNull(e.rttMs)},"status":${str(e.status)},"time":${num(e.time)},"retransmissions":${num(e.retransmissions)},` +
-		`"endedBy":${strOrNull(e.endedBy)},"flags":${flags},"soa":${soaJson(e.soa)},"pairedWith":${pairedWith},"pairFlag":${strOrNull(e.pairFlag)},` +
-		`"pid":${numOrNull(e.pid)},"comm":${strOrNull(e.comm)}}\n`
-	);
+const bool = (b: boolean): string => (b ? 'true' : 'false');
+
+/** One exchange's NDJSON line (newline included) appended to `out`. */
+export function writeExchangeJson(out: JsonBytes, e: ExchangeEvent): void {
+	out.ascii('{"kind":"exchange","client":');
+	out.string(e.client);
+	out.ascii(',"server":');
+	out.string(e.server);
+	out.ascii(',"transport":');
+	out.string(e.transport);
+	out.ascii(',"id":');
+	out.number(e.id);
+	out.ascii(',"qname":');
+	out.nullableString(e.qname);
+	out.ascii(',"qtype":');
+	out.nullableString(e.qtype);
+	out.ascii(',"rcode":');
+	out.nullableString(e.rcode);
+	out.ascii(',"answers":');
+	writeAnswers(out, e.answers);
+	out.ascii(',"rttMs":');
+	out.nullableNumber(e.rttMs);
+	out.ascii(',"status":');
+	out.string(e.status);
+	out.ascii(',"time":');
+	out.number(e.time);
+	out.ascii(',"retransmissions":');
+	out.number(e.retransmissions);
+	out.ascii(',"endedBy":');
+	out.nullableString(e.endedBy);
+	out.ascii(',"flags":');
+	const flags = e.flags;
+	if (flags === null) out.ascii('null');
+	else {
+		out.ascii('{"aa":');
+		out.ascii(bool(flags.aa));
+		out.ascii(',"tc":');
+		out.ascii(bool(flags.tc));
+		out.ascii(',"ad":');
+		out.ascii(bool(flags.ad));
+		out.ascii('}');
+	}
+	out.ascii(',"soa":');
+	writeSoa(out, e.soa);
+	out.ascii(',"pairedWith":');
+	if (e.pairedWith === null) out.ascii('null');
+	else {
+		out.ascii('{"id":');
+		out.number(e.pairedWith.id);
+		out.ascii(',"qtype":');
+		out.string(e.pairedWith.qtype);
+		out.ascii('}');
+	}
+	out.ascii(',"pairFlag":');
+	out.nullableString(e.pairFlag);
+	out.ascii(',"pid":');
+	out.nullableNumber(e.pid);
+	out.ascii(',"comm":');
+	out.nullableString(e.comm);
+	out.ascii('}\n');
 }
 
-function chainJson(chain: readonly ChainLink[]): string {
-	if (chain.length === 0) return '[]';
-	let out = '[';
+function writeChain(out: JsonBytes, chain: readonly ChainLink[]): void {
+	out.ascii('[');
 	for (let i = 0; i < chain.length; i++) {
 		const link = chain[i] as ChainLink;
-		out += `${i === 0 ? '' : ','}{"name":${str(link.name)},"target":${str(link.target)},"ttl":${num(link.ttl)}}`;
+		out.ascii(i === 0 ? '{"name":' : ',{"name":');
+		out.string(link.name);
+		out.ascii(',"target":');
+		out.string(link.target);
+		out.ascii(',"ttl":');
+		out.number(link.ttl);
+		out.ascii('}');
 	}
-	return out + ']';
+	out.ascii(']');
 }
 
-function stringsJson(list: readonly string[]): string {
-	if (list.length === 0) return '[]';
-	let out = '[';
-	for (let i = 0; i < list.length; i++) out += (i === 0 ? '' : ',') + str(list[i] as string);
-	return out + ']';
+function writeStrings(out: JsonBytes, list: readonly string[]): void {
+	out.ascii('[');
+	for (let i = 0; i < list.length; i++) {
+		if (i > 0) out.ascii(',');
+		out.string(list[i] as string);
+	}
+	out.ascii(']');
 }
 
-function processesJson(processes: readonly Attribution[]): string {
-	if (processes.length === 0) return '[]';
-	let out = '[';
+function writeProcesses(out: JsonBytes, processes: readonly Attribution[]): void {
+	out.ascii('[');
 	for (let i = 0; i < processes.length; i++) {
 		const p = processes[i] as Attribution;
-		out += `${i === 0 ? '' : ','}{"pid":${numOrNull(p.pid)},"comm":${strOrNull(p.comm)}}`;
+		out.ascii(i === 0 ? '{"pid":' : ',{"pid":');
+		out.nullableNumber(p.pid);
+		out.ascii(',"comm":');
+		out.nullableString(p.comm);
+		out.ascii('}');
 	}
-	return out + ']';
+	out.ascii(']');
 }
 
-function familyJson(f: ObservedFamily): string {
-	return `{"asked":${num(f.asked)},"answered":${num(f.answered)},"unanswered":${num(f.unanswered)},"status":${strOrNull(f.status)},"addresses":${stringsJson(f.addresses)},"chain":${chainJson(f.chain)}}`;
+function writeFamily(out: JsonBytes, f: ObservedFamily): void {
+	out.ascii('{"asked":');
+	out.number(f.asked);
+	out.ascii(',"answered":');
+	out.number(f.answered);
+	out.ascii(',"unanswered":');
+	out.number(f.unanswered);
+	out.ascii(',"status":');
+	out.nullableString(f.status);
+	out.ascii(',"addresses":');
+	writeStrings(out, f.addresses);
+	out.ascii(',"chain":');
+	writeChain(out, f.chain);
+	out.ascii('}');
 }
 
-/** One name of the inventory as its NDJSON line (newline included), C1 controls escaped as jsonLine does. */
+/** One name of the inventory as its NDJSON line (newline included) appended to `out`. */
+export function writeNameJson(out: JsonBytes, e: NameEvent): void {
+	out.ascii('{"kind":"name","name":');
+	out.string(e.name);
+	out.ascii(',"count":');
+	out.number(e.count);
+	out.ascii(',"lastSeen":');
+	out.number(e.lastSeen);
+	out.ascii(',"chain":');
+	writeChain(out, e.chain);
+	out.ascii(',"processes":');
+	writeProcesses(out, e.processes);
+	out.ascii(',"a":');
+	writeFamily(out, e.a);
+	out.ascii(',"aaaa":');
+	writeFamily(out, e.aaaa);
+	out.ascii(',"verdict":');
+	out.nullableString(e.verdict);
+	out.ascii(',"reason":');
+	out.string(e.reason);
+	out.ascii(',"chosen":');
+	out.nullableString(e.chosen);
+	out.ascii('}\n');
+}
+
+/** One exchange as its NDJSON line (newline included), as text (a live capture writes each line as it comes). */
+export function exchangeJsonLine(e: ExchangeEvent): string {
+	const out = new JsonBytes(1024);
+	writeExchangeJson(out, e);
+	return out.text();
+}
+
+/** One name of the inventory as its NDJSON line (newline included), as text. */
 export function nameJsonLine(e: NameEvent): string {
-	return (
-		`{"kind":"name","name":${str(e.name)},"count":${num(e.count)},"lastSeen":${num(e.lastSeen)},"chain":${chainJson(e.chain)},` +
-		`"processes":${processesJson(e.processes)},"a":${familyJson(e.a)},"aaaa":${familyJson(e.aaaa)},` +
-		`"verdict":${strOrNull(e.verdict)},"reason":${str(e.reason)},"chosen":${strOrNull(e.chosen)}}\n`
-	);
+	const out = new JsonBytes(1024);
+	writeNameJson(out, e);
+	return out.text();
 }
