@@ -129,6 +129,19 @@ describe('records as bytes', () => {
 		);
 	});
 
+	it('writes thousandths (capture times to the µs, RTTs) as JSON.stringify does, up to 2⁴² and past it', () => {
+		const thousandths = fc.integer({min: 1, max: Number.MAX_SAFE_INTEGER}).map((k) => k / 1000);
+		const near = fc.integer({min: 1, max: 2 ** 42 * 1000}).map((k) => k / 1000);
+		const times = fc.integer({min: 1_600_000_000_000_000, max: 2_100_000_000_000_000}).map((us) => us / 1000);
+		const edges = fc.constantFrom(1795908838045.435, 5.721, 0.001, 0.005, 0.123, 1.5, 4398046511103.999, 4398046511104.001, 2 ** 42 - 0.5, 2147483647.001, 2147483648.5, 999999999.999, 1000000000.001, 12345678901.2);
+		fc.assert(
+			fc.property(fc.oneof(thousandths, near, times, edges, fc.double({min: 0, max: 2 ** 43, noNaN: true})), (n) => {
+				expect(bytesOf((out) => out.number(n))).toBe(JSON.stringify(n));
+			}),
+			{numRuns: runs * 10},
+		);
+	});
+
 	it('writes invalid and duplicate records as their objects', () => {
 		fc.assert(
 			fc.property(place, text, (p, input) => {
