@@ -1,7 +1,7 @@
 // Source(D) as getaddrinfo gets it: connect a UDP socket to D (no packet is sent), read the local address.
 import dgram from 'node:dgram';
 import {isIP} from 'node:net';
-import {parsePlainIp} from '../select/policy.js';
+import {plainIpBytes} from '../select/policy.js';
 import {immediateLookup, literalLookup} from '../transport/literal-lookup.js';
 import {udpBatchAddon, type UdpBatchAddon} from '../transport/udp-batch.js';
 import {formatIpv6} from '../wire/address-text.js';
@@ -158,10 +158,11 @@ export async function probeSources(destinations: readonly string[]): Promise<Map
 	const addon = udpBatchAddon();
 	const native = {4: {destinations: [] as string[], bytes: [] as (readonly number[])[]}, 6: {destinations: [] as string[], bytes: [] as (readonly number[])[]}};
 	for (const d of unique) {
-		const plain = addon === null ? null : parsePlainIp(d);
+		const plain = addon === null ? null : plainIpBytes(d);
 		if (plain !== null) {
-			native[plain.family].destinations.push(d);
-			native[plain.family].bytes.push(plain.bytes);
+			const lane = plain.length === 4 ? native[4] : native[6];
+			lane.destinations.push(d);
+			lane.bytes.push(plain);
 			continue;
 		}
 		const family = isIP(d.split('%')[0] ?? d);
@@ -176,6 +177,8 @@ export async function probeSources(destinations: readonly string[]): Promise<Map
 		for (let lane = 0; lane < lanes; lane++) work.push(probeLane(family, list.filter((_, k) => k % lanes === lane), out));
 	}
 	await Promise.all(work);
-	// In the caller's order, as the single-probe path gives it.
-	return new Map(unique.map((d) => [d, out.get(d) ?? null]));
+	// In the caller's order, as the single-probe path gives it (a loop: no pair array per destination).
+	const ordered = new Map<string, string | null>();
+	for (const d of unique) ordered.set(d, out.get(d) ?? null);
+	return ordered;
 }
