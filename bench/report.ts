@@ -85,6 +85,15 @@ interface Floor {
 
 const judge = (ok: boolean | null): Outcome => (ok === null ? 'n/a' : ok ? 'PASS' : 'FAIL');
 
+/** Ratios of paired runs: their median, then each in order (`—` without any). */
+function pairedRatios(ratios: readonly number[]): string {
+	if (ratios.length === 0) return '—';
+	const sorted = [...ratios].sort((p, q) => p - q);
+	const mid = sorted.length / 2;
+	const med = sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+	return `${ratio(med)} (${ratios.map((v) => v.toFixed(2)).join(', ')})`;
+}
+
 export function render(r: Results): {text: string; floors: Floor[]} {
 	const parts: string[] = [];
 	const floors: Floor[] = [];
@@ -136,11 +145,7 @@ export function render(r: Results): {text: string; floors: Floor[]} {
 				const y = b[i];
 				return y !== undefined && x.gate?.pass !== false && y.gate?.pass !== false && y.namesPerS > 0 ? [x.namesPerS / y.namesPerS] : [];
 			});
-			if (ratios.length === 0) return '—';
-			const sorted = [...ratios].sort((p, q) => p - q);
-			const mid = sorted.length / 2;
-			const med = sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-			return `${ratio(med)} (${ratios.map((v) => v.toFixed(2)).join(', ')})`;
+			return pairedRatios(ratios);
 		};
 		const ratioRow = (what: string, num: string, den: string): string[] => [what, ratio(median(num) / median(den)), perRound(num, den)];
 		parts.push(
@@ -222,6 +227,22 @@ export function render(r: Results): {text: string; floors: Floor[]} {
 		parts.push(`### Start-up — one lookup of h000001.bench.test against the local Unbound (${s.tool})`);
 		const wall = (key: string): number => s.rows.find((x) => x.key === key)?.wall?.median ?? NaN;
 		parts.push(table(['command', 'wall ms', 'min–max', 'runs', '÷ node -e 0', '÷ dig +short'], s.rows.map((x) => [x.label, dec((x.wall?.median ?? NaN) * 1000), range(x.wall, (n) => dec(n * 1000)), String(x.runs), ratio((x.wall?.median ?? NaN) / wall('node')), ratio((x.wall?.median ?? NaN) / wall('dig'))])));
+		// Per round: the rows' medians in the same round (seconds apart); the floor judges the ratio of the medians, as above.
+		const perRound = (num: string, den: string): string => {
+			const a = s.rows.find((x) => x.key === num)?.rounds ?? [];
+			const b = s.rows.find((x) => x.key === den)?.rounds ?? [];
+			return pairedRatios(a.flatMap((x, i) => {
+				const y = b[i];
+				return y !== undefined && Number.isFinite(x) && Number.isFinite(y) && y > 0 ? [x / y] : [];
+			}));
+		};
+		const startRatio = (what: string, num: string, den: string): string[] => [what, ratio(wall(num) / wall(den)), perRound(num, den)];
+		parts.push(
+			table(
+				['ratio', 'of the medians', 'per round: median (rounds in order)'],
+				[startRatio('he6-dns --plain / node -e 0', 'plain', 'node'), startRatio('he6-dns --json / node -e 0', 'json', 'node'), startRatio('he6-dns --plain / dig +short', 'plain', 'dig')],
+			),
+		);
 		const plainVsNode = wall('plain') / wall('node');
 		floors.push({what: 'plain-mode single lookup wall vs `node -e 0`', measured: `${ratio(plainVsNode)} (vs dig: ${ratio(wall('plain') / wall('dig'))})`, required: '≤ 1.50×', outcome: judge(Number.isFinite(plainVsNode) ? plainVsNode <= 1.5 : false)});
 	}

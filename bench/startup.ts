@@ -12,6 +12,8 @@ export interface StartupRow {
 	/** Wall seconds. */
 	readonly wall: Spread | null;
 	readonly runs: number;
+	/** The median wall seconds of each round (commands of one round ran within seconds of each other). */
+	readonly rounds: number[];
 }
 
 export interface StartupResult {
@@ -45,31 +47,49 @@ export async function startup(ctx: Context): Promise<StartupResult> {
 		if (check.status !== 0) throw new Error(`start-up: ${c.label} failed (exit ${check.status}):\n${check.stdout}${check.stderr}`);
 	}
 	await waitQuiet([ctx.servers.knot.pid, ctx.servers.unbound.pid]);
+	const median = (xs: readonly number[]): number => spread(xs)?.median ?? NaN;
 	if (hasHyperfine()) {
-		const json = path.join(ctx.dir, 'out', 'startup.json');
-		// -N: no intermediate shell, so nothing but the command itself is timed.
-		const argv = ['hyperfine', '-N', '--warmup', '3', '--runs', String(runs), '--export-json', json, ...list.map((c) => c.argv.join(' '))];
-		record(ctx, 'start-up (hyperfine)', argv);
-		const result = spawnSync('taskset', ['-c', ctx.clientCpu, ...argv], {cwd: ctx.repo, encoding: 'utf8'});
-		if (result.status !== 0) throw new Error(`hyperfine failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-		const report = JSON.parse(readFileSync(json, 'utf8')) as {results: Array<{times: number[]}>};
+		// Decision: hyperfine times each command in one block, so a slow spell of this VM (they last
+		// minutes) could land on one command's block alone: one run gave node -e 0 139 ms instead of
+		// ~101 and a meaningless ratio. The runs are taken in `rounds` short hyperfine calls instead
+		// (every command's block within a few seconds of the others'), so each row's runs are spread
+		// over the section and each round's ratios compare runs that met the same weather.
+		const rounds = 5;
+		const perRound = Math.max(2, Math.round(runs / rounds));
+		const times = list.map(() => [] as number[]);
+		const roundMedians = list.map(() => [] as number[]);
+		for (let round = 1; round <= rounds; round++) {
+			const json = path.join(ctx.dir, 'out', `startup.${round}.json`);
+			// -N: no intermediate shell, so nothing but the command itself is timed.
+			const argv = ['hyperfine', '-N', '--warmup', '2', '--runs', String(perRound), '--export-json', json, ...list.map((c) => c.argv.join(' '))];
+			if (round === 1) record(ctx, `start-up (hyperfine, ${rounds} rounds)`, argv);
+			const result = spawnSync('taskset', ['-c', ctx.clientCpu, ...argv], {cwd: ctx.repo, encoding: 'utf8'});
+			if (result.status !== 0) throw new Error(`hyperfine failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+			const report = JSON.parse(readFileSync(json, 'utf8')) as {results: Array<{times: number[]}>};
+			list.forEach((_, i) => {
+				const these = report.results[i]?.times ?? [];
+				times[i]?.push(...these);
+				roundMedians[i]?.push(median(these));
+			});
+		}
 		return {
-			tool: `hyperfine -N, --warmup 3, ${runs} runs`,
-			rows: list.map((c, i) => {
-				const times = report.results[i]?.times ?? [];
-				return {key: c.key, label: c.label, wall: spread(times), runs: times.length};
-			}),
+			tool: `hyperfine -N, ${rounds} rounds of --warmup 2 and ${perRound} runs each command`,
+			rows: list.map((c, i) => ({key: c.key, label: c.label, wall: spread(times[i] ?? []), runs: times[i]?.length ?? 0, rounds: roundMedians[i] ?? []})),
 		};
 	}
-	// No hyperfine: the same protocol by hand, interleaved.
+	// No hyperfine: the same protocol by hand, interleaved (a round is one run of each command).
 	const walls = list.map(() => [] as number[]);
+	const byRound = list.map(() => [] as number[]);
 	for (let run = -2; run <= runs; run++) {
 		for (const [i, c] of list.entries()) {
 			const measured = await clientRun(ctx, c.label, c.argv, Math.max(run, 0), {noGuard: true});
-			if (run > 0 && measured.exitCode === 0) walls[i]?.push(measured.wallS);
+			if (run <= 0) continue;
+			if (measured.exitCode === 0) walls[i]?.push(measured.wallS);
+			// NaN keeps the rounds aligned across commands; its ratios are left out.
+			byRound[i]?.push(measured.exitCode === 0 ? measured.wallS : NaN);
 		}
 	}
-	return {tool: `own loop (no hyperfine): 3 warm-up + ${runs} runs, wall incl. taskset and /usr/bin/time`, rows: list.map((c, i) => ({key: c.key, label: c.label, wall: spread(walls[i] ?? []), runs: walls[i]?.length ?? 0}))};
+	return {tool: `own loop (no hyperfine): 3 warm-up + ${runs} runs, wall incl. taskset and /usr/bin/time`, rows: list.map((c, i) => ({key: c.key, label: c.label, wall: spread(walls[i] ?? []), runs: walls[i]?.length ?? 0, rounds: byRound[i] ?? []}))};
 }
 
 export interface MillionResult {
