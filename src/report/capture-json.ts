@@ -1,8 +1,8 @@
 // The `exchange` and `name` NDJSON lines written field by field as bytes: the same text as jsonLine(event), without JSON.stringify walking an object.
 import type {Attribution, ExchangeEvent, NameEvent, ObservedFamily} from '../capture/events.js';
-import type {ChainLink, SoaRecord} from '../resolve/types.js';
 import type {AnswerRecord} from '../capture/records.js';
 import {JsonBytes} from './json-bytes.js';
+import {writeChain, writeSoa} from './json-text.js';
 
 /*
  * Decision: a capture writes an exchange line per reply (200k for a 400k-packet file) and a name
@@ -30,32 +30,6 @@ function writeAnswers(out: JsonBytes, answers: readonly AnswerRecord[]): void {
 		out.ascii('}');
 	}
 	out.ascii(']');
-}
-
-function writeSoa(out: JsonBytes, soa: SoaRecord | null): void {
-	if (soa === null) {
-		out.ascii('null');
-		return;
-	}
-	out.ascii('{"name":');
-	out.string(soa.name);
-	out.ascii(',"ttl":');
-	out.number(soa.ttl);
-	out.ascii(',"mname":');
-	out.string(soa.mname);
-	out.ascii(',"rname":');
-	out.string(soa.rname);
-	out.ascii(',"serial":');
-	out.number(soa.serial);
-	out.ascii(',"refresh":');
-	out.number(soa.refresh);
-	out.ascii(',"retry":');
-	out.number(soa.retry);
-	out.ascii(',"expire":');
-	out.number(soa.expire);
-	out.ascii(',"minimum":');
-	out.number(soa.minimum);
-	out.ascii('}');
 }
 
 const bool = (b: boolean): string => (b ? 'true' : 'false');
@@ -118,21 +92,6 @@ export function writeExchangeJson(out: JsonBytes, e: ExchangeEvent): void {
 	out.ascii(',"comm":');
 	out.nullableString(e.comm);
 	out.ascii('}\n');
-}
-
-function writeChain(out: JsonBytes, chain: readonly ChainLink[]): void {
-	out.ascii('[');
-	for (let i = 0; i < chain.length; i++) {
-		const link = chain[i] as ChainLink;
-		out.ascii(i === 0 ? '{"name":' : ',{"name":');
-		out.string(link.name);
-		out.ascii(',"target":');
-		out.string(link.target);
-		out.ascii(',"ttl":');
-		out.number(link.ttl);
-		out.ascii('}');
-	}
-	out.ascii(']');
 }
 
 function writeStrings(out: JsonBytes, list: readonly string[]): void {

@@ -8,7 +8,7 @@
 // escaping, so every byte stays JSON.stringify's; test/unit/json-text.test.ts holds the two to the same text.
 import type {HostResult} from '../core/host-result.js';
 import type {RankedAddress, Selection} from '../core/selection.js';
-import type {FamilyOutcome} from '../resolve/types.js';
+import type {ChainLink, FamilyOutcome, SoaRecord} from '../resolve/types.js';
 import {formatEndpoint, type Endpoint} from '../transport/endpoint.js';
 import {jsonText} from './json.js';
 import type {JsonBytes} from './json-bytes.js';
@@ -25,16 +25,11 @@ function writeEndpoint(out: JsonBytes, endpoint: Endpoint): void {
 	out.utf8(text);
 }
 
-/** familyJson(outcome) as JSON. */
-export function writeFamily(out: JsonBytes, o: FamilyOutcome): void {
-	out.ascii('{"status":"');
-	out.ascii(o.status);
-	out.ascii('","qname":');
-	out.string(o.qname);
-	out.ascii(',"chain":[');
-	for (let i = 0; i < o.chain.length; i++) {
-		const link = o.chain[i];
-		if (link === undefined) continue;
+/** A CNAME chain as JSON: `[{"name":…,"target":…,"ttl":…},…]` (a family's and a capture's). */
+export function writeChain(out: JsonBytes, chain: readonly ChainLink[]): void {
+	out.ascii('[');
+	for (let i = 0; i < chain.length; i++) {
+		const link = chain[i] as ChainLink;
 		out.ascii(i === 0 ? '{"name":' : ',{"name":');
 		out.string(link.name);
 		out.ascii(',"target":');
@@ -43,7 +38,45 @@ export function writeFamily(out: JsonBytes, o: FamilyOutcome): void {
 		out.number(link.ttl);
 		out.ascii('}');
 	}
-	out.ascii('],"addresses":[');
+	out.ascii(']');
+}
+
+/** An SOA record as JSON, or null (a family's negative answer, a capture's exchange). */
+export function writeSoa(out: JsonBytes, soa: SoaRecord | null): void {
+	if (soa === null) {
+		out.ascii('null');
+		return;
+	}
+	out.ascii('{"name":');
+	out.string(soa.name);
+	out.ascii(',"ttl":');
+	out.number(soa.ttl);
+	out.ascii(',"mname":');
+	out.string(soa.mname);
+	out.ascii(',"rname":');
+	out.string(soa.rname);
+	out.ascii(',"serial":');
+	out.number(soa.serial);
+	out.ascii(',"refresh":');
+	out.number(soa.refresh);
+	out.ascii(',"retry":');
+	out.number(soa.retry);
+	out.ascii(',"expire":');
+	out.number(soa.expire);
+	out.ascii(',"minimum":');
+	out.number(soa.minimum);
+	out.ascii('}');
+}
+
+/** familyJson(outcome) as JSON. */
+export function writeFamily(out: JsonBytes, o: FamilyOutcome): void {
+	out.ascii('{"status":"');
+	out.ascii(o.status);
+	out.ascii('","qname":');
+	out.string(o.qname);
+	out.ascii(',"chain":');
+	writeChain(out, o.chain);
+	out.ascii(',"addresses":[');
 	for (let i = 0; i < o.addresses.length; i++) {
 		const r = o.addresses[i];
 		if (r === undefined) continue;
@@ -54,29 +87,7 @@ export function writeFamily(out: JsonBytes, o: FamilyOutcome): void {
 		out.ascii('}');
 	}
 	out.ascii('],"soa":');
-	const soa = o.soa;
-	if (soa === null) out.ascii('null');
-	else {
-		out.ascii('{"name":');
-		out.string(soa.name);
-		out.ascii(',"ttl":');
-		out.number(soa.ttl);
-		out.ascii(',"mname":');
-		out.string(soa.mname);
-		out.ascii(',"rname":');
-		out.string(soa.rname);
-		out.ascii(',"serial":');
-		out.number(soa.serial);
-		out.ascii(',"refresh":');
-		out.number(soa.refresh);
-		out.ascii(',"retry":');
-		out.number(soa.retry);
-		out.ascii(',"expire":');
-		out.number(soa.expire);
-		out.ascii(',"minimum":');
-		out.number(soa.minimum);
-		out.ascii('}');
-	}
+	writeSoa(out, o.soa);
 	out.ascii(',"otherRecords":');
 	if (o.otherRecords.length === 0) out.ascii('[]');
 	else out.utf8(jsonText(o.otherRecords));
