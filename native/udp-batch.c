@@ -361,7 +361,7 @@ static napi_value Close(napi_env env, napi_callback_info info) {
  * bench's file; through node:dgram each was a connect, an address object and a disconnect in JS, ~1 s
  * of a 6 s decode. Here each is three system calls. The socket is disconnected (AF_UNSPEC) after each
  * probe; Linux then resets an autobound local address, so each connect chooses Source(D) afresh as a
- * new socket would (source-probe.ts's dgram lanes rely on the same).
+ * new socket would (source-probe.ts's dgram lanes rely on the same), and the next call reuses it.
  */
 static napi_value Probe(napi_env env, napi_callback_info info) {
 	size_t argc = 5;
@@ -383,7 +383,13 @@ static napi_value Probe(napi_env env, napi_callback_info info) {
 		napi_throw_error(env, "EINVAL", "udp_batch.probe: family 4 or 6, and arrays that hold count entries, were expected");
 		return NULL;
 	}
-	int fd = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	// One socket a family, opened on first use and kept (a probe leaves it disconnected): a socket and
+	// a close per call doubled the system calls of a one-destination probe (probeNow). Per thread, so
+	// a worker thread that loads the addon never shares one mid-probe (they stay open until exit).
+	static _Thread_local int sockets[2] = {-1, -1};
+	int *slot = &sockets[family == 4 ? 0 : 1];
+	if (*slot < 0) *slot = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = *slot;
 	if (fd < 0) return throw_errno(env, "socket", errno);
 	const uint8_t *d = destinations;
 	uint8_t *out = sources, *ok = found;
@@ -419,7 +425,6 @@ static napi_value Probe(napi_env env, napi_callback_info info) {
 		}
 		connect(fd, &unspecified, sizeof unspecified);
 	}
-	close(fd);
 	return NULL;
 }
 

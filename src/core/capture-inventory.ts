@@ -18,6 +18,11 @@ export interface InventoryOptions {
 	readonly noAaaa?: boolean;
 	/** NAT64 prefixes known besides the Well-Known Prefix and those seen in ipv4only.arpa answers. */
 	readonly nat64?: readonly Nat64Prefix[];
+	/**
+	 * Nothing more will be added (the capture has ended): judgeAll may ask each Source(D) at once (the
+	 * provider's `now` or `known`) and judge every name once, as it writes it.
+	 */
+	readonly final?: boolean;
 }
 
 /** The reply a family is judged by, as #judgeFamily reads it (made from a FamilyState when judged). */
@@ -180,6 +185,32 @@ export class Inventory {
 		// (a chain's tail) — and any destination not yet asked for is asked for first. The names are those
 		// known when judging began; one first seen during the await is in the next judgement.
 		const selecting = settings !== null;
+		const atOnce = settings === null ? undefined : (settings.sources.now ?? settings.sources.known);
+		if (options.final === true && (settings === null || atOnce !== undefined)) {
+			// Decision: at the end of a capture nothing can change under the judgements, and where each
+			// Source(D) can be had at once (the addon's probe, a what-if map) there is no await to hold
+			// them across: each name is judged once and written. A destination the provider cannot answer
+			// at once (a zoned address) is asked for by itself; the records stay in first-seen order.
+			const sources = new Map<string, SourceInfo | null>();
+			for (const state of [...this.#names.values()]) {
+				const name = this.#judgeName(state, selecting);
+				if (settings !== null) {
+					let missing: string[] | null = null;
+					for (const d of name.destinations) {
+						if (sources.has(d)) continue;
+						const source = atOnce?.(d);
+						if (source === undefined) (missing ??= []).push(d);
+						else sources.set(d, source);
+					}
+					if (missing !== null) {
+						const found = await settings.sources(missing);
+						for (const d of missing) sources.set(d, found.get(d) ?? null);
+					}
+				}
+				onRecord(this.#record(name, nat64, settings, sources, noAaaa));
+			}
+			return;
+		}
 		const states: NameState[] = [];
 		const destinations: (readonly string[])[] = [];
 		const wanted = new Set<string>();

@@ -132,7 +132,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 		async flush(end = {}) {
 			emit(correlator.flush());
 			// Each name's record goes out as it is judged: 100k records are never all held at once.
-			await inventory.judgeAll({selection: options.selection ?? null, noAaaa: options.noAaaa ?? false, nat64: options.nat64 ?? []}, options.onEvent);
+			await inventory.judgeAll({selection: options.selection ?? null, noAaaa: options.noAaaa ?? false, nat64: options.nat64 ?? [], final: true}, options.onEvent);
 			const c = correlator.stats;
 			const summary: SummaryEvent = {
 				kind: 'summary',

@@ -142,6 +142,25 @@ async function probeNative(addon: UdpBatchAddon, family: 4 | 6, destinations: re
 	}
 }
 
+/** probeNow's arrays, reused: one destination a call. */
+const one = {asked: new Uint8Array(16), sources: new Uint8Array(16), found: new Uint8Array(1), texts: new SourceTexts()};
+
+/**
+ * Source(D) at once, through the addon's probe (three system calls, no event): the source, null for
+ * none, or undefined where it cannot answer so (no addon, HE6_DNS_UDP=dgram, a zoned or unparsable
+ * address) — then probeSources.
+ */
+export function probeNow(destination: string): string | null | undefined {
+	const addon = udpBatchAddon();
+	if (addon === null) return undefined;
+	const bytes = plainIpBytes(destination);
+	if (bytes === null) return undefined;
+	const family = bytes.length === 4 ? 4 : 6;
+	one.asked.set(bytes);
+	addon.probe(family, one.asked, 1, one.sources, one.found);
+	return one.found[0] === 1 ? one.texts.text(family, one.sources, 0) : null;
+}
+
 /**
  * Probes every destination once (duplicates share a probe); many at once share a few sockets: the
  * addon's probe for plain addresses where it is loaded, node:dgram lanes for the rest (zoned

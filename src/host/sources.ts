@@ -1,7 +1,7 @@
 // Source(D) with its attributes, from the kernel (probe + host facts) or from a what-if map.
 import type {SourceInfo} from '../select/types.js';
 import {findLocal, readHostFacts, type HostFacts} from './host-facts.js';
-import {probeSources} from './source-probe.js';
+import {probeNow, probeSources} from './source-probe.js';
 import {whatIfSource, type WhatIf} from './what-if.js';
 
 /** Gives Source(D) (null = unusable) for a set of destinations. */
@@ -12,38 +12,46 @@ export interface SourceProvider {
 	 * cached); undefined: ask. It must give what the call would (the batch judges most names with it).
 	 */
 	readonly known?: (destination: string) => SourceInfo | null | undefined;
+	/**
+	 * Source(D) asked of the kernel at once (the addon's probe: three system calls, no event), where
+	 * the provider can; undefined: ask. For callers that would otherwise wait on a batch of probes.
+	 */
+	readonly now?: (destination: string) => SourceInfo | null | undefined;
 }
 
 /** The kernel's answers, as getaddrinfo gets them; host facts are read once per provider. */
 export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): SourceProvider {
-	return async (destinations) => {
+	// One (immutable) SourceInfo per source address: 100k destinations share a handful of sources.
+	const bySource = new Map<string, SourceInfo>();
+	const infoOf = (source: string | null): SourceInfo | null => {
+		if (source === null) return null;
+		let info = bySource.get(source);
+		if (info === undefined) {
+			const local = findLocal(facts(), source);
+			info = {
+				address: source,
+				// Unknown attributes (an address the lists do not show) default to a native host route.
+				prefixLen: local?.prefixLen ?? (source.includes(':') ? 128 : 32),
+				deprecated: local?.deprecated ?? false,
+				home: local?.home ?? false,
+				native: local?.link.native ?? true,
+				interface: local?.interface ?? null,
+			};
+			bySource.set(source, info);
+		}
+		return info;
+	};
+	const provider = async (destinations: readonly string[]): Promise<Map<string, SourceInfo | null>> => {
 		const probed = await probeSources(destinations);
 		const out = new Map<string, SourceInfo | null>();
-		// One (immutable) SourceInfo per source address: 100k destinations share a handful of sources.
-		const bySource = new Map<string, SourceInfo>();
-		for (const [destination, source] of probed) {
-			if (source === null) {
-				out.set(destination, null);
-				continue;
-			}
-			let info = bySource.get(source);
-			if (info === undefined) {
-				const local = findLocal(facts(), source);
-				info = {
-					address: source,
-					// Unknown attributes (an address the lists do not show) default to a native host route.
-					prefixLen: local?.prefixLen ?? (source.includes(':') ? 128 : 32),
-					deprecated: local?.deprecated ?? false,
-					home: local?.home ?? false,
-					native: local?.link.native ?? true,
-					interface: local?.interface ?? null,
-				};
-				bySource.set(source, info);
-			}
-			out.set(destination, info);
-		}
+		for (const [destination, source] of probed) out.set(destination, infoOf(source));
 		return out;
 	};
+	const now = (destination: string): SourceInfo | null | undefined => {
+		const source = probeNow(destination);
+		return source === undefined ? undefined : infoOf(source);
+	};
+	return Object.assign(provider, {now});
 }
 
 /** The what-if map's answers; a destination it does not cover is unusable (no source). Known at once. */

@@ -5,7 +5,7 @@ import type {ExchangeEvent, ExchangeStatus} from '../../src/capture/events.js';
 import type {AnswerRecord} from '../../src/capture/records.js';
 import {Inventory, type InventoryOptions} from '../../src/core/capture-inventory.js';
 import type {SelectionSettings} from '../../src/core/selection.js';
-import {whatIfSources} from '../../src/host/sources.js';
+import {whatIfSources, type SourceProvider} from '../../src/host/sources.js';
 import {parseWhatIf} from '../../src/host/what-if.js';
 import type {SoaRecord} from '../../src/resolve/types.js';
 import {ReferenceInventory} from '../support/inventory-reference.js';
@@ -126,6 +126,39 @@ describe('compact inventory', () => {
 				const options = settings[which] as InventoryOptions;
 				expect(inventory.size).toBe(reference.size);
 				expect(await inventory.records(options)).toEqual(await reference.records(options));
+			}),
+			{numRuns: 400},
+		);
+	});
+
+	it('judges each name once at the end (final) as the reference does: Source(D) at once, and asked for where `now` cannot answer', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(step, {maxLength: 40}), fc.nat(settings.length - 1), async (steps, which) => {
+				const list = events(steps);
+				const inventory = new Inventory();
+				const reference = new ReferenceInventory();
+				for (const e of list) {
+					inventory.add(e);
+					reference.add(e);
+				}
+				const options = settings[which] as InventoryOptions;
+				const expected = await reference.records(options);
+				expect(await inventory.records({...options, final: true})).toEqual(expected);
+				const selection = options.selection;
+				if (selection === null) return;
+				// A provider whose `now` answers every other destination only: the rest are asked for, in batches of their own.
+				const base = selection.sources;
+				let flip = false;
+				const asked: string[] = [];
+				const provider: SourceProvider = Object.assign(
+					async (destinations: readonly string[]) => {
+						asked.push(...destinations);
+						return base(destinations);
+					},
+					{now: (d: string) => ((flip = !flip) ? base.known?.(d) : undefined)},
+				);
+				expect(await inventory.records({...options, selection: {...selection, sources: provider}, final: true})).toEqual(expected);
+				expect(new Set(asked).size).toBe(asked.length);
 			}),
 			{numRuns: 400},
 		);

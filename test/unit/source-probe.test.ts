@@ -54,4 +54,24 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		for (const d of many.filter((_, i) => i % 101 === 0)) expect([d, probed.get(d)]).toEqual([d, await probeSource(d)]);
 		expect(probed.size).toBe(new Set([...destinations, ...many]).size);
 	});
+
+	withAddon('probeNow answers a plain address at once as a fresh socket does, and leaves a zoned or unparsable one to probeSources', async () => {
+		vi.stubEnv('HE6_DNS_UDP_ADDON', built);
+		vi.resetModules();
+		const native = await import('../../src/host/source-probe.js');
+		for (const d of destinations) {
+			const now = native.probeNow(d);
+			if (d.includes('%') || d === 'not-an-address') expect([d, now]).toEqual([d, undefined]);
+			else if (now !== undefined) expect([d, now]).toEqual([d, await probeSource(d)]);
+		}
+		// Every plain form the probes read (dotted quads, hex groups) is answered at once.
+		for (const d of ['127.0.0.1', '10.1.2.3', '::1', 'fd00::5', '2001:db8::1', '255.255.255.255', 'fe80::1']) expect([d, native.probeNow(d)]).toEqual([d, await probeSource(d)]);
+	});
+
+	it('probeNow defers to probeSources without the addon (HE6_DNS_UDP=dgram)', async () => {
+		vi.stubEnv('HE6_DNS_UDP', 'dgram');
+		vi.resetModules();
+		const native = await import('../../src/host/source-probe.js');
+		expect(native.probeNow('127.0.0.1')).toBeUndefined();
+	});
 });
