@@ -3,18 +3,30 @@ import type {SourceProvider} from '../host/sources.js';
 import type {SourceInfo} from '../select/types.js';
 
 /**
- * Decision: a kernel probe is a socket per destination; thousands of names a second would open
- * thousands of sockets a second for the same few CDN addresses. Routes do not change during a run (or
- * if they do, the run mixes both states anyway), so answers are kept — up to `limit`, then the cache
- * starts over, which bounds memory without bookkeeping per entry.
+ * Decision: a kernel probe is three system calls at best (the addon's, taken at once through the
+ * provider's `now`, so the lean lane judges without waiting) and a socket and a promise otherwise;
+ * thousands of names a second would probe the same few CDN addresses again and again. Routes do not
+ * change during a run (or if they do, the run mixes both states anyway), so answers are kept — up to
+ * `limit`, then the cache starts over, which bounds memory without bookkeeping per entry. 100k names
+ * with the kernel's sources (no --sources), 4 alternating runs: 8.6 → 4.4 s wall, records identical.
  */
 export function cachedSources(provider: SourceProvider, limit = 16384): SourceProvider {
 	let cache = new Map<string, SourceInfo | null>();
-	/** A cached answer, else the provider's own immediate one (not cached: it is as cheap as the cache); undefined: ask. */
+	/**
+	 * A cached answer, else the provider's own immediate one (not cached: it is as cheap as the cache),
+	 * else the kernel's at once (the addon's probe, three system calls: cached); undefined: ask.
+	 */
 	const known = (destination: string): SourceInfo | null | undefined => {
 		const cached = cache.get(destination);
 		if (cached !== undefined || cache.has(destination)) return cached;
-		return provider.known?.(destination);
+		const immediate = provider.known?.(destination);
+		if (immediate !== undefined) return immediate;
+		const probed = provider.now?.(destination);
+		if (probed !== undefined) {
+			if (cache.size >= limit) cache = new Map();
+			cache.set(destination, probed);
+		}
+		return probed;
 	};
 	const cachedProvider = async (destinations: readonly string[]): Promise<Map<string, SourceInfo | null>> => {
 		const missing = destinations.filter((d) => !cache.has(d));

@@ -90,6 +90,33 @@ describe('selection without waiting', () => {
 		expect(selectAddressesNow(outcome('A', ['192.0.2.1']), outcome('AAAA', []), [], withCache)).toEqual(await selectAddresses(outcome('A', ['192.0.2.1']), outcome('AAAA', []), [], withCache));
 	});
 
+	it('a cache takes the kernel\'s answer at once where the provider has one (now), once per destination, after known and within its limit', () => {
+		const info = (address: string): SourceInfo => ({address, prefixLen: 64, deprecated: false, home: false, native: true, interface: 'eth0'});
+		const probed: string[] = [];
+		const kernelLike: SourceProvider = Object.assign(async (destinations: readonly string[]) => new Map(destinations.map((d) => [d, null])), {
+			now: (d: string): SourceInfo | null | undefined => {
+				probed.push(d);
+				return d.startsWith('fe80') ? undefined : d.startsWith('192.0.2.') ? info('192.0.2.9') : null;
+			},
+		});
+		const cached = cachedSources(kernelLike, 3);
+		expect(cached.known?.('192.0.2.1')).toEqual(info('192.0.2.9'));
+		expect(cached.known?.('192.0.2.1')).toEqual(info('192.0.2.9'));
+		expect(cached.known?.('2001:db8::1')).toBeNull();
+		expect(cached.known?.('2001:db8::1')).toBeNull();
+		// Not answerable at once: asked each time, never cached, and the selection waits.
+		expect(cached.known?.('fe80::1%eth0')).toBeUndefined();
+		expect(cached.known?.('fe80::1%eth0')).toBeUndefined();
+		expect(probed).toEqual(['192.0.2.1', '2001:db8::1', 'fe80::1%eth0', 'fe80::1%eth0']);
+		// Past the limit the cache starts over, and the kernel is asked again.
+		for (const d of ['192.0.2.2', '192.0.2.3', '192.0.2.4']) cached.known?.(d);
+		cached.known?.('192.0.2.1');
+		expect(probed.filter((d) => d === '192.0.2.1')).toHaveLength(2);
+		// A what-if answer (known) wins over the kernel's.
+		const whatIf = Object.assign(kernelLike, {known: (): SourceInfo => info('198.51.100.1')});
+		expect(cachedSources(whatIf).known?.('192.0.2.1')).toEqual(info('198.51.100.1'));
+	});
+
 	it('parses plain address text only where net.isIP accepts it, as parseIp does, and every address DNS answers are written as', () => {
 		const v4text = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
 		const v6text = fc.uint8Array({minLength: 16, maxLength: 16}).map((b) => ipaddr.fromByteArray([...b]).toString());
