@@ -145,6 +145,11 @@ async function probeNative(addon: UdpBatchAddon, family: 4 | 6, destinations: re
 /** probeNow's arrays, reused: one destination a call. */
 const one = {asked: new Uint8Array(16), sources: new Uint8Array(16), found: new Uint8Array(1), texts: new SourceTexts()};
 
+/** Whether probeNow can answer plain addresses (the addon is loaded, and not switched off). */
+export function probeNowAvailable(): boolean {
+	return udpBatchAddon() !== null;
+}
+
 /**
  * Source(D) at once, through the addon's probe (three system calls, no event): the source, null for
  * none, or undefined where it cannot answer so (no addon, HE6_DNS_UDP=dgram, a zoned or unparsable

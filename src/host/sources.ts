@@ -1,7 +1,7 @@
 // Source(D) with its attributes, from the kernel (probe + host facts) or from a what-if map.
 import type {SourceInfo} from '../select/types.js';
 import {findLocal, readHostFacts, type HostFacts} from './host-facts.js';
-import {probeNow, probeSources} from './source-probe.js';
+import {probeNow, probeNowAvailable, probeSources} from './source-probe.js';
 import {whatIfSource, type WhatIf} from './what-if.js';
 
 /** Gives Source(D) (null = unusable) for a set of destinations. */
@@ -51,7 +51,11 @@ export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): Sou
 		const source = probeNow(destination);
 		return source === undefined ? undefined : infoOf(source);
 	};
-	return Object.assign(provider, {now});
+	// Decision: `now` only where the addon can answer at once. Without it (no compiler, HE6_DNS_UDP=dgram)
+	// a caller that finds no `now` keeps its batched path (capture's two-pass judging, the batch's awaited
+	// probes) instead of asking for each destination by itself. A getter, so that a plain lookup, which
+	// never reads it, does not load the addon.
+	return Object.defineProperty(provider, 'now', {get: () => (probeNowAvailable() ? now : undefined), enumerable: true}) as SourceProvider;
 }
 
 /** The what-if map's answers; a destination it does not cover is unusable (no source). Known at once. */

@@ -64,6 +64,8 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 			if (d.includes('%') || d === 'not-an-address') expect([d, now]).toEqual([d, undefined]);
 			else if (now !== undefined) expect([d, now]).toEqual([d, await probeSource(d)]);
 		}
+		const {kernelSources} = await import('../../src/host/sources.js');
+		expect(kernelSources().now?.('127.0.0.1')?.address).toBe('127.0.0.1');
 		// Every plain form the probes read (dotted quads, hex groups) is answered at once.
 		for (const d of ['127.0.0.1', '10.1.2.3', '::1', 'fd00::5', '2001:db8::1', '255.255.255.255', 'fe80::1']) expect([d, native.probeNow(d)]).toEqual([d, await probeSource(d)]);
 	});
@@ -73,5 +75,8 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		vi.resetModules();
 		const native = await import('../../src/host/source-probe.js');
 		expect(native.probeNow('127.0.0.1')).toBeUndefined();
+		// And the kernel's provider then offers no `now`, so its callers keep their batched probes.
+		const {kernelSources} = await import('../../src/host/sources.js');
+		expect(kernelSources().now).toBeUndefined();
 	});
 });
