@@ -162,7 +162,13 @@ export function probeNow(destination: string): string | null | undefined {
 	if (bytes === null) return undefined;
 	const family = bytes.length === 4 ? 4 : 6;
 	one.asked.set(bytes);
-	addon.probe(family, one.asked, 1, one.sources, one.found);
+	try {
+		addon.probe(family, one.asked, 1, one.sources, one.found);
+	} catch {
+		// No socket (EMFILE, ENFILE): not an answer. The caller asks probeSources, whose rejection
+		// reaches its error path, rather than a throw from inside a batch's reply callback.
+		return undefined;
+	}
 	return one.found[0] === 1 ? one.texts.text(family, one.sources, 0) : null;
 }
 

@@ -1,4 +1,5 @@
 // The batched probe (reused sockets, connect without an event; the addon's probe) gives each destination what a fresh socket's probe gives.
+import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -68,6 +69,12 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		expect(kernelSources().now?.('127.0.0.1')?.address).toBe('127.0.0.1');
 		// Every plain form the probes read (dotted quads, hex groups) is answered at once.
 		for (const d of ['127.0.0.1', '10.1.2.3', '::1', 'fd00::5', '2001:db8::1', '255.255.255.255', 'fe80::1']) expect([d, native.probeNow(d)]).toEqual([d, await probeSource(d)]);
+	});
+
+	withAddon('without a free descriptor: probeNow is no answer (not a throw) and probeSources rejects with the errno', () => {
+		const script = fileURLToPath(new URL('../support/probe-without-fds.mts', import.meta.url));
+		const run = spawnSync('bash', ['-c', 'ulimit -n 64 && exec node --import tsx "$0" "$1"', script, built], {encoding: 'utf8', timeout: 20_000});
+		expect(run.stdout.trim().split('\n')).toEqual(['addon true', 'exhausted EMFILE', 'now undefined', 'many rejected socket EMFILE']);
 	});
 
 	it('probeNow defers to probeSources without the addon (HE6_DNS_UDP=dgram)', async () => {
