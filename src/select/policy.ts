@@ -43,11 +43,10 @@ const parsed = new Map<string, Ip>();
 export function parsePlainIp(text: string): Ip | null {
 	const offer = offeredIp(text);
 	if (offer !== undefined) return offer;
-	const v6 = text.includes(':');
-	const bytes = v6 ? plainIpv6(text) : inetPton4(text);
+	const bytes = plainIpBytes(text);
 	if (bytes === null) return null;
 	// parseIpUncached's result for these forms, built from the bytes just read.
-	return parsed.get(text) ?? remember(v6 ? {text, family: 6, bytes, mapped: bytes} : ipv4(text, bytes));
+	return parsed.get(text) ?? remember(bytes.length === 16 ? {text, family: 6, bytes, mapped: bytes} : ipv4(text, bytes));
 }
 
 /**

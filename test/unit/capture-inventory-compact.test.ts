@@ -112,17 +112,22 @@ const host = (v6only: boolean): SelectionSettings => ({
 });
 const settings: readonly InventoryOptions[] = [{selection: null}, {selection: host(false)}, {selection: host(true), noAaaa: true}];
 
+/** Both inventories, each given `list` in order. */
+function fed(list: readonly ExchangeEvent[]): {inventory: Inventory; reference: ReferenceInventory} {
+	const inventory = new Inventory();
+	const reference = new ReferenceInventory();
+	for (const e of list) {
+		inventory.add(e);
+		reference.add(e);
+	}
+	return {inventory, reference};
+}
+
 describe('compact inventory', () => {
 	it('gives the reference inventory’s name records on random exchanges', async () => {
 		await fc.assert(
 			fc.asyncProperty(fc.array(step, {maxLength: 40}), fc.nat(settings.length - 1), async (steps, which) => {
-				const list = events(steps);
-				const inventory = new Inventory();
-				const reference = new ReferenceInventory();
-				for (const e of list) {
-					inventory.add(e);
-					reference.add(e);
-				}
+				const {inventory, reference} = fed(events(steps));
 				const options = settings[which] as InventoryOptions;
 				expect(inventory.size).toBe(reference.size);
 				expect(await inventory.records(options)).toEqual(await reference.records(options));
@@ -134,13 +139,7 @@ describe('compact inventory', () => {
 	it('judges each name once at the end (final) as the reference does: Source(D) at once, and asked for where `now` cannot answer', async () => {
 		await fc.assert(
 			fc.asyncProperty(fc.array(step, {maxLength: 40}), fc.nat(settings.length - 1), async (steps, which) => {
-				const list = events(steps);
-				const inventory = new Inventory();
-				const reference = new ReferenceInventory();
-				for (const e of list) {
-					inventory.add(e);
-					reference.add(e);
-				}
+				const {inventory, reference} = fed(events(steps));
 				const options = settings[which] as InventoryOptions;
 				const expected = await reference.records(options);
 				expect(await inventory.records({...options, final: true})).toEqual(expected);
