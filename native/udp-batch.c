@@ -1,5 +1,6 @@
 // udp_batch: a connected UDP socket whose datagrams cross the kernel boundary in batches,
-// recvmmsg(2) on readability and sendmmsg(2) on demand, for the batch's lean lane (src/transport/udp-batch.ts).
+// recvmmsg(2) on readability and sendmmsg(2) on demand, for the batch's lean lane (src/transport/udp-batch.ts);
+// the addon's Source(D) probe is source-probe.c.
 //
 // Decision (issue 6, measured in ARCHITECTURE.md): node:dgram costs a syscall, a libuv request and a
 // JS callback per datagram; on this kind of VM each of those is dear. Here one readable event reads up
@@ -17,6 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
+
+#include "source-probe.h"
 
 // Messages per syscall; must match BATCH in src/transport/udp-batch.ts.
 #define BATCH 64
@@ -348,83 +351,6 @@ static napi_value Close(napi_env env, napi_callback_info info) {
 	for (int i = 0; i < 4; i++) napi_delete_reference(env, s->arenas[i]);
 	// The descriptor is closed once libuv is done with the poll handle (on_closed).
 	uv_close((uv_handle_t *)&s->poll, on_closed);
-	return NULL;
-}
-
-/**
- * probe(family, destinations, count, sources, found): Source(D) for `count` destinations as getaddrinfo
- * finds it (RFC 6724 §6: connect a UDP socket, read its local address; nothing is sent), on one socket.
- * `destinations` holds 4 (family 4) or 16 bytes each; each source goes to `sources` at i × 16 (4 or 16
- * bytes) and found[i] is 1, or 0 where connect() failed (no route: unusable) or left no source.
- *
- * Decision (issue 6, capture): a capture's inventory probes every address it saw, 160,000 in the
- * bench's file; through node:dgram each was a connect, an address object and a disconnect in JS, ~1 s
- * of a 6 s decode. Here each is three system calls. The socket is disconnected (AF_UNSPEC) after each
- * probe; Linux then resets an autobound local address, so each connect chooses Source(D) afresh as a
- * new socket would (source-probe.ts's dgram lanes rely on the same), and the next call reuses it.
- */
-static napi_value Probe(napi_env env, napi_callback_info info) {
-	size_t argc = 5;
-	napi_value argv[5];
-	int32_t family = 0, count = 0;
-	void *destinations = NULL, *sources = NULL, *found = NULL;
-	size_t destinations_length = 0, sources_length = 0, found_length = 0;
-	napi_typedarray_type type;
-	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || napi_get_value_int32(env, argv[0], &family) != napi_ok ||
-		napi_get_value_int32(env, argv[2], &count) != napi_ok ||
-		napi_get_typedarray_info(env, argv[1], &type, &destinations_length, &destinations, NULL, NULL) != napi_ok || type != napi_uint8_array ||
-		napi_get_typedarray_info(env, argv[3], &type, &sources_length, &sources, NULL, NULL) != napi_ok || type != napi_uint8_array ||
-		napi_get_typedarray_info(env, argv[4], &type, &found_length, &found, NULL, NULL) != napi_ok || type != napi_uint8_array) {
-		napi_throw_error(env, "EINVAL", "udp_batch.probe: (family, Uint8Array, count, Uint8Array, Uint8Array) was expected");
-		return NULL;
-	}
-	size_t size = family == 4 ? 4 : family == 6 ? 16 : 0;
-	if (size == 0 || count < 0 || destinations_length < (size_t)count * size || sources_length < (size_t)count * 16 || found_length < (size_t)count) {
-		napi_throw_error(env, "EINVAL", "udp_batch.probe: family 4 or 6, and arrays that hold count entries, were expected");
-		return NULL;
-	}
-	// One socket a family, opened on first use and kept (a probe leaves it disconnected): a socket and
-	// a close per call doubled the system calls of a one-destination probe (probeNow). Per thread, so
-	// a worker thread that loads the addon never shares one mid-probe (they stay open until exit).
-	static _Thread_local int sockets[2] = {-1, -1};
-	int *slot = &sockets[family == 4 ? 0 : 1];
-	if (*slot < 0) *slot = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int fd = *slot;
-	if (fd < 0) return throw_errno(env, "socket", errno);
-	const uint8_t *d = destinations;
-	uint8_t *out = sources, *ok = found;
-	struct sockaddr_storage to, local;
-	struct sockaddr unspecified;
-	memset(&unspecified, 0, sizeof unspecified);
-	unspecified.sa_family = AF_UNSPEC;
-	for (int32_t i = 0; i < count; i++) {
-		memset(&to, 0, sizeof to);
-		socklen_t to_length;
-		if (family == 4) {
-			struct sockaddr_in *v4 = (struct sockaddr_in *)&to;
-			v4->sin_family = AF_INET;
-			v4->sin_port = htons(9);
-			memcpy(&v4->sin_addr, d + (size_t)i * 4, 4);
-			to_length = sizeof *v4;
-		} else {
-			struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&to;
-			v6->sin6_family = AF_INET6;
-			v6->sin6_port = htons(9);
-			memcpy(&v6->sin6_addr, d + (size_t)i * 16, 16);
-			to_length = sizeof *v6;
-		}
-		ok[i] = 0;
-		if (connect(fd, (struct sockaddr *)&to, to_length) < 0) continue;
-		socklen_t local_length = sizeof local;
-		if (getsockname(fd, (struct sockaddr *)&local, &local_length) == 0) {
-			static const uint8_t zero[16];
-			const uint8_t *address = family == 4 ? (const uint8_t *)&((struct sockaddr_in *)&local)->sin_addr : (const uint8_t *)&((struct sockaddr_in6 *)&local)->sin6_addr;
-			memcpy(out + (size_t)i * 16, address, size);
-			// An unspecified local address means the kernel found no source (as source-probe.ts reads it).
-			ok[i] = memcmp(address, zero, size) != 0;
-		}
-		connect(fd, &unspecified, sizeof unspecified);
-	}
 	return NULL;
 }
 

@@ -173,6 +173,40 @@ export function probeNow(destination: string): string | null | undefined {
 }
 
 /**
+ * probeNow for many destinations, in the order given: one call into the addon a family (its route
+ * lookups take 32 destinations a system call). An entry is undefined where probeNow's would be (no
+ * addon, a zoned or unparsable address); all are undefined when no socket can be had (EMFILE).
+ */
+export function probeManyNow(destinations: readonly string[]): (string | null | undefined)[] {
+	const out = new Array<string | null | undefined>(destinations.length).fill(undefined);
+	const addon = udpBatchAddon();
+	if (addon === null) return out;
+	const bytes = destinations.map((d) => plainIpBytes(d));
+	for (const family of [4, 6] as const) {
+		const size = family === 4 ? 4 : 16;
+		const at: number[] = [];
+		bytes.forEach((b, i) => {
+			if (b !== null && b.length === size) at.push(i);
+		});
+		if (at.length === 0) continue;
+		const asked = new Uint8Array(at.length * size);
+		at.forEach((i, k) => asked.set(bytes[i] as readonly number[], k * size));
+		const sources = new Uint8Array(at.length * 16);
+		const found = new Uint8Array(at.length);
+		try {
+			addon.probe(family, asked, at.length, sources, found);
+		} catch {
+			// No socket (EMFILE, ENFILE): no answers, as probeNow; the caller asks probeSources.
+			return out.fill(undefined);
+		}
+		at.forEach((i, k) => {
+			out[i] = found[k] === 1 ? one.texts.text(family, sources, k * 16) : null;
+		});
+	}
+	return out;
+}
+
+/**
  * Probes every destination once (duplicates share a probe); many at once share a few sockets: the
  * addon's probe for plain addresses where it is loaded, node:dgram lanes for the rest (zoned
  * link-local addresses; every address with HE6_DNS_UDP=dgram or without the addon).

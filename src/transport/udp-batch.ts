@@ -20,8 +20,11 @@ export interface UdpBatchAddon {
 	localPort(handle: object): number;
 	recvBufferSize(handle: object): number;
 	close(handle: object): void;
-	/** Source(D) for `count` destinations (4 or 16 bytes each) into `sources` (16 bytes a slot) and `found` (1, or 0: none). */
-	probe(family: 4 | 6, destinations: Uint8Array, count: number, sources: Uint8Array, found: Uint8Array): void;
+	/**
+	 * Source(D) for `count` destinations (4 or 16 bytes each) into `sources` (16 bytes a slot) and `found`
+	 * (1, or 0: none), by native/source-probe.c; returns how many the kernel's route lookups answered (the rest: connect).
+	 */
+	probe(family: 4 | 6, destinations: Uint8Array, count: number, sources: Uint8Array, found: Uint8Array): number;
 }
 
 /** Where the addon may be: HE6_DNS_UDP_ADDON, next to dist/cli.js (the build copies it there), or the checkout's native/build. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {probeSource, probeSources} from '../../src/host/source-probe.js';
+import {expectedRouted, runComparison} from '../support/probe-routes.js';
 
 const built = path.join(fileURLToPath(new URL('../..', import.meta.url)), 'dist', 'udp-batch.node');
 // CI builds it (the global setup fails there without it); elsewhere a machine without a compiler skips, saying so.
@@ -13,6 +14,9 @@ if (!existsSync(built)) console.warn(`source-probe.test: ${built} not built (npm
 
 /** Routed, loopback, unspecified, broadcast (EACCES), multicast, link-local with and without a zone, mapped, not an address. */
 const destinations = ['127.0.0.1', '::1', '10.1.2.3', '192.0.2.1', '2001:db8::1', 'fd00::5', '0.0.0.0', '::', '255.255.255.255', '224.0.0.1', 'ff02::1', 'fe80::1', 'fe80::1%lo', '::ffff:10.0.0.1', '169.254.1.1', 'not-an-address'];
+
+/** Plain addresses of every kind the probe treats apart: loopback, local, unicast, unspecified, broadcast, multicast, link-local, mapped, compatible (hex: the addon takes plain forms). */
+const oddOnes = ['127.0.0.1', '127.8.9.10', '10.1.2.3', '192.0.2.1', '169.254.1.1', '0.0.0.0', '255.255.255.255', '224.0.0.1', '239.1.2.3', '::1', '2001:db8::1', 'fd00::5', '::', 'ff02::1', 'ff0e::1', 'fe80::1', 'febf::1', '::ffff:a00:1', '::ffff:7f00:1', '::102:304', '64:ff9b::a00:1'];
 
 describe('probeSources', () => {
 	it('equals one fresh socket per destination, failures included, in the order asked', async () => {
@@ -56,6 +60,16 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		expect(probed.size).toBe(new Set([...destinations, ...many]).size);
 	});
 
+	withAddon('the route lookups answer every plain unicast destination as a fresh socket does; the rest fall to connect, which also agrees', () => {
+		const routes = runComparison(built, oddOnes);
+		expect(routes.probed).toEqual(routes.fresh);
+		expect(expectedRouted(routes)).toContain('127.0.0.1');
+		expect(routes.routed).toBe(expectedRouted(routes).length);
+		const connected = runComparison(built, oddOnes, {HE6_DNS_PROBE: 'connect'});
+		expect(connected.routed).toBe(0);
+		expect(connected.probed).toEqual(routes.fresh);
+	});
+
 	withAddon('probeNow answers a plain address at once as a fresh socket does, and leaves a zoned or unparsable one to probeSources', async () => {
 		vi.stubEnv('HE6_DNS_UDP_ADDON', built);
 		vi.resetModules();
@@ -71,10 +85,20 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		for (const d of ['127.0.0.1', '10.1.2.3', '::1', 'fd00::5', '2001:db8::1', '255.255.255.255', 'fe80::1']) expect([d, native.probeNow(d)]).toEqual([d, await probeSource(d)]);
 	});
 
-	withAddon('without a free descriptor: probeNow is no answer (not a throw) and probeSources rejects with the errno', () => {
+	withAddon('probeManyNow answers as probeNow does for each destination, in order, both families mixed', async () => {
+		vi.stubEnv('HE6_DNS_UDP_ADDON', built);
+		vi.resetModules();
+		const native = await import('../../src/host/source-probe.js');
+		const list = [...oddOnes, 'fe80::1%lo', 'not-an-address', ...oddOnes.slice(0, 5)];
+		expect(native.probeManyNow(list)).toEqual(list.map((d) => native.probeNow(d)));
+		const {kernelSources} = await import('../../src/host/sources.js');
+		expect(kernelSources().nowMany?.(['127.0.0.1', 'fe80::1%lo']).map((info) => info?.address)).toEqual(['127.0.0.1', undefined]);
+	});
+
+	withAddon('without a free descriptor: probeNow and probeManyNow are no answer (not a throw) and probeSources rejects with the errno', () => {
 		const script = fileURLToPath(new URL('../support/probe-without-fds.mts', import.meta.url));
 		const run = spawnSync('bash', ['-c', 'ulimit -n 64 && exec node --import tsx "$0" "$1"', script, built], {encoding: 'utf8', timeout: 20_000});
-		expect(run.stdout.trim().split('\n')).toEqual(['addon true', 'exhausted EMFILE', 'now undefined', 'many rejected socket EMFILE']);
+		expect(run.stdout.trim().split('\n')).toEqual(['addon true', 'exhausted EMFILE', 'now undefined', 'many now undefined undefined', 'many rejected socket EMFILE']);
 	});
 
 	it('probeNow defers to probeSources without the addon (HE6_DNS_UDP=dgram)', async () => {
@@ -85,5 +109,7 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		// And the kernel's provider then offers no `now`, so its callers keep their batched probes.
 		const {kernelSources} = await import('../../src/host/sources.js');
 		expect(kernelSources().now).toBeUndefined();
+		expect(kernelSources().nowMany).toBeUndefined();
+		expect(native.probeManyNow(['127.0.0.1', '::1'])).toEqual([undefined, undefined]);
 	});
 });
