@@ -1,5 +1,6 @@
 // Source(D) as getaddrinfo gets it: connect a UDP socket to D (no packet is sent), read the local address.
 import dgram from 'node:dgram';
+import ipaddr from 'ipaddr.js';
 import {isIP} from 'node:net';
 import {plainIpBytes} from '../select/policy.js';
 import {immediateLookup, literalLookup} from '../transport/literal-lookup.js';
@@ -8,6 +9,15 @@ import {formatIpv6} from '../wire/address-text.js';
 
 /** The discard port; any port works, nothing is sent (Go uses 9, glibc the port asked for). */
 const probePort = 9;
+
+/**
+ * A socket's local address as Source(D): null when unspecified (the kernel found no source), and a
+ * v4-mapped one without node:dgram's dotted tail, as the addon's answers and every view here write it.
+ */
+function sourceText(local: string): string | null {
+	if (local === '::' || local === '0.0.0.0') return null;
+	return local.includes(':') && local.includes('.') ? formatIpv6(Uint8Array.from(ipaddr.parse(local).toByteArray()), 0) : local;
+}
 
 /** The kernel's source address for one destination, or null when connect() fails (no route: unusable). */
 export function probeSource(destination: string): Promise<string | null> {
@@ -25,7 +35,7 @@ export function probeSource(destination: string): Promise<string | null> {
 			try {
 				const local = socket.address().address;
 				// An unspecified local address means the kernel found no source (e.g. fe80:: without a zone).
-				done(local === '::' || local === '0.0.0.0' ? null : local);
+				done(sourceText(local));
 			} catch {
 				done(null);
 			}
@@ -97,7 +107,7 @@ async function probeLane(family: 4 | 6, destinations: readonly string[], out: Ma
 				local = null;
 			}
 			// An unspecified local address means the kernel found no source (e.g. fe80:: without a zone).
-			out.set(destination, local === null || local === '::' || local === '0.0.0.0' ? null : local);
+			out.set(destination, local === null ? null : sourceText(local));
 		}
 	} finally {
 		socket.close();
@@ -142,40 +152,19 @@ async function probeNative(addon: UdpBatchAddon, family: 4 | 6, destinations: re
 	}
 }
 
-/** probeNow's arrays, reused: one destination a call. */
-const one = {asked: new Uint8Array(16), sources: new Uint8Array(16), found: new Uint8Array(1), texts: new SourceTexts()};
+/** The source texts the addon's answers are read into (a host has a handful of sources). */
+const texts = new SourceTexts();
 
-/** Whether probeNow can answer plain addresses (the addon is loaded, and not switched off). */
+/** Whether probeManyNow can answer plain addresses (the addon is loaded, and not switched off). */
 export function probeNowAvailable(): boolean {
 	return udpBatchAddon() !== null;
 }
 
 /**
- * Source(D) at once, through the addon's probe (three system calls, no event): the source, null for
- * none, or undefined where it cannot answer so (no addon, HE6_DNS_UDP=dgram, a zoned or unparsable
- * address) — then probeSources.
- */
-export function probeNow(destination: string): string | null | undefined {
-	const addon = udpBatchAddon();
-	if (addon === null) return undefined;
-	const bytes = plainIpBytes(destination);
-	if (bytes === null) return undefined;
-	const family = bytes.length === 4 ? 4 : 6;
-	one.asked.set(bytes);
-	try {
-		addon.probe(family, one.asked, 1, one.sources, one.found);
-	} catch {
-		// No socket (EMFILE, ENFILE): not an answer. The caller asks probeSources, whose rejection
-		// reaches its error path, rather than a throw from inside a batch's reply callback.
-		return undefined;
-	}
-	return one.found[0] === 1 ? one.texts.text(family, one.sources, 0) : null;
-}
-
-/**
- * probeNow for many destinations, in the order given: one call into the addon a family (its route
- * lookups take 32 destinations a system call). An entry is undefined where probeNow's would be (no
- * addon, a zoned or unparsable address); all are undefined when no socket can be had (EMFILE).
+ * Source(D) at once for many destinations, in the order given: one call into the addon a family (its
+ * route lookups take 32 destinations a system call, no event). An entry is the source, null for none,
+ * or undefined where it cannot answer so (no addon, HE6_DNS_UDP=dgram, a zoned or unparsable address:
+ * then probeSources); all are undefined when no socket can be had (EMFILE).
  */
 export function probeManyNow(destinations: readonly string[]): (string | null | undefined)[] {
 	const out = new Array<string | null | undefined>(destinations.length).fill(undefined);
@@ -196,11 +185,12 @@ export function probeManyNow(destinations: readonly string[]): (string | null | 
 		try {
 			addon.probe(family, asked, at.length, sources, found);
 		} catch {
-			// No socket (EMFILE, ENFILE): no answers, as probeNow; the caller asks probeSources.
+			// No socket (EMFILE, ENFILE): not an answer. The caller asks probeSources, whose rejection
+			// reaches its error path, rather than a throw from inside a batch's reply callback.
 			return out.fill(undefined);
 		}
 		at.forEach((i, k) => {
-			out[i] = found[k] === 1 ? one.texts.text(family, sources, k * 16) : null;
+			out[i] = found[k] === 1 ? texts.text(family, sources, k * 16) : null;
 		});
 	}
 	return out;

@@ -1,7 +1,7 @@
 // Source(D) with its attributes, from the kernel (probe + host facts) or from a what-if map.
 import type {SourceInfo} from '../select/types.js';
 import {findLocal, readHostFacts, type HostFacts} from './host-facts.js';
-import {probeManyNow, probeNow, probeNowAvailable, probeSources} from './source-probe.js';
+import {probeManyNow, probeNowAvailable, probeSources} from './source-probe.js';
 import {whatIfSource, type WhatIf} from './what-if.js';
 
 /** Gives Source(D) (null = unusable) for a set of destinations. */
@@ -13,11 +13,10 @@ export interface SourceProvider {
 	 */
 	readonly known?: (destination: string) => SourceInfo | null | undefined;
 	/**
-	 * Source(D) asked of the kernel at once (the addon's probe: three system calls, no event), where
-	 * the provider can; undefined: ask. For callers that would otherwise wait on a batch of probes.
+	 * Source(D) asked of the kernel at once for many destinations, in their order (the addon's route
+	 * lookups, 32 a system call, no event); an undefined entry: ask. For callers that would otherwise
+	 * wait on a batch of probes.
 	 */
-	readonly now?: (destination: string) => SourceInfo | null | undefined;
-	/** `now` for many destinations in one go, in their order (the addon's route lookups, 32 a system call). */
 	readonly nowMany?: (destinations: readonly string[]) => (SourceInfo | null | undefined)[];
 }
 
@@ -49,17 +48,11 @@ export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): Sou
 		for (const [destination, source] of probed) out.set(destination, infoOf(source));
 		return out;
 	};
-	const now = (destination: string): SourceInfo | null | undefined => {
-		const source = probeNow(destination);
-		return source === undefined ? undefined : infoOf(source);
-	};
 	const nowMany = (destinations: readonly string[]): (SourceInfo | null | undefined)[] => probeManyNow(destinations).map((source) => (source === undefined ? undefined : infoOf(source)));
-	// Decision: `now` and `nowMany` only where the addon can answer at once. Without it (no compiler,
-	// HE6_DNS_UDP=dgram) a caller that finds neither keeps its batched path (the batch's awaited probes)
-	// instead of asking for each destination by itself. Getters, so that a plain lookup, which never
-	// reads them, does not load the addon.
-	Object.defineProperty(provider, 'nowMany', {get: () => (probeNowAvailable() ? nowMany : undefined), enumerable: true});
-	return Object.defineProperty(provider, 'now', {get: () => (probeNowAvailable() ? now : undefined), enumerable: true}) as SourceProvider;
+	// Decision: `nowMany` only where the addon can answer at once. Without it (no compiler,
+	// HE6_DNS_UDP=dgram) a caller that finds none keeps its batched path (capture's two passes, the
+	// batch's awaited probes). A getter, so that a plain lookup, which never reads it, does not load the addon.
+	return Object.defineProperty(provider, 'nowMany', {get: () => (probeNowAvailable() ? nowMany : undefined), enumerable: true}) as SourceProvider;
 }
 
 /** The what-if map's answers; a destination it does not cover is unusable (no source). Known at once. */

@@ -90,31 +90,62 @@ describe('selection without waiting', () => {
 		expect(selectAddressesNow(outcome('A', ['192.0.2.1']), outcome('AAAA', []), [], withCache)).toEqual(await selectAddresses(outcome('A', ['192.0.2.1']), outcome('AAAA', []), [], withCache));
 	});
 
-	it('a cache takes the kernel\'s answer at once where the provider has one (now), once per destination, after known and within its limit', () => {
+	it('a cache keeps nowMany\'s answers within its limit, then starts over; a what-if answer (known) comes first', async () => {
 		const info = (address: string): SourceInfo => ({address, prefixLen: 64, deprecated: false, home: false, native: true, interface: 'eth0'});
 		const probed: string[] = [];
 		const kernelLike: SourceProvider = Object.assign(async (destinations: readonly string[]) => new Map(destinations.map((d) => [d, null])), {
-			now: (d: string): SourceInfo | null | undefined => {
-				probed.push(d);
-				return d.startsWith('fe80') ? undefined : d.startsWith('192.0.2.') ? info('192.0.2.9') : null;
+			nowMany: (destinations: readonly string[]): (SourceInfo | null | undefined)[] => {
+				probed.push(...destinations);
+				return destinations.map((d) => (d.startsWith('192.0.2.') ? info('192.0.2.9') : null));
 			},
 		});
 		const cached = cachedSources(kernelLike, 3);
-		expect(cached.known?.('192.0.2.1')).toEqual(info('192.0.2.9'));
+		await cached(['192.0.2.1', '2001:db8::1']);
+		await cached(['192.0.2.1', '2001:db8::1']);
 		expect(cached.known?.('192.0.2.1')).toEqual(info('192.0.2.9'));
 		expect(cached.known?.('2001:db8::1')).toBeNull();
-		expect(cached.known?.('2001:db8::1')).toBeNull();
-		// Not answerable at once: asked each time, never cached, and the selection waits.
-		expect(cached.known?.('fe80::1%eth0')).toBeUndefined();
-		expect(cached.known?.('fe80::1%eth0')).toBeUndefined();
-		expect(probed).toEqual(['192.0.2.1', '2001:db8::1', 'fe80::1%eth0', 'fe80::1%eth0']);
+		expect(probed).toEqual(['192.0.2.1', '2001:db8::1']);
 		// Past the limit the cache starts over, and the kernel is asked again.
-		for (const d of ['192.0.2.2', '192.0.2.3', '192.0.2.4']) cached.known?.(d);
-		cached.known?.('192.0.2.1');
+		await cached(['192.0.2.2', '192.0.2.3', '192.0.2.4']);
+		expect(cached.known?.('192.0.2.1')).toBeUndefined();
+		await cached(['192.0.2.1']);
 		expect(probed.filter((d) => d === '192.0.2.1')).toHaveLength(2);
-		// A what-if answer (known) wins over the kernel's.
+		// A what-if answer (known) is taken at once, without a probe.
 		const whatIf = Object.assign(kernelLike, {known: (): SourceInfo => info('198.51.100.1')});
 		expect(cachedSources(whatIf).known?.('192.0.2.1')).toEqual(info('198.51.100.1'));
+	});
+
+	it('with nowMany, a cache asks for the destinations of one turn together, answers known only from what it holds, and asks the provider for what nowMany cannot answer', async () => {
+		const info = (address: string): SourceInfo => ({address, prefixLen: 64, deprecated: false, home: false, native: true, interface: 'eth0'});
+		const rounds: string[][] = [];
+		const asked: string[][] = [];
+		const kernelLike: SourceProvider = Object.assign(
+			async (destinations: readonly string[]) => {
+				asked.push([...destinations]);
+				return new Map(destinations.map((d) => [d, info('fe80::9')]));
+			},
+			{
+				nowMany: (destinations: readonly string[]): (SourceInfo | null | undefined)[] => {
+					rounds.push([...destinations]);
+					return destinations.map((d) => (d.startsWith('fe80') ? undefined : d.startsWith('192.0.2.') ? info('192.0.2.9') : null));
+				},
+			},
+		);
+		const cached = cachedSources(kernelLike);
+		expect(cached.known?.('192.0.2.1')).toBeUndefined();
+		// Three names ask in one turn: one nowMany for all their destinations; the zoned one goes to the provider.
+		const [one, two, three] = await Promise.all([cached(['192.0.2.1', '2001:db8::1']), cached(['192.0.2.2']), cached(['192.0.2.1', 'fe80::1%eth0'])]);
+		expect(rounds).toEqual([['192.0.2.1', '2001:db8::1', '192.0.2.2', '192.0.2.1', 'fe80::1%eth0']]);
+		expect(asked).toEqual([['fe80::1%eth0']]);
+		expect([...(one as Map<string, SourceInfo | null>)]).toEqual([['192.0.2.1', info('192.0.2.9')], ['2001:db8::1', null]]);
+		expect(two?.get('192.0.2.2')).toEqual(info('192.0.2.9'));
+		expect([...(three as Map<string, SourceInfo | null>)]).toEqual([['192.0.2.1', info('192.0.2.9')], ['fe80::1%eth0', info('fe80::9')]]);
+		// Now held: known answers at once, and a later turn asks nowMany only for what is new.
+		expect(cached.known?.('192.0.2.1')).toEqual(info('192.0.2.9'));
+		expect(cached.known?.('2001:db8::1')).toBeNull();
+		await cached(['192.0.2.1', '198.51.100.1']);
+		expect(rounds).toHaveLength(2);
+		expect(rounds[1]).toEqual(['198.51.100.1']);
 	});
 
 	it('parses plain address text only where net.isIP accepts it, as parseIp does, and every address DNS answers are written as', () => {

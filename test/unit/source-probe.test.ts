@@ -70,46 +70,33 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		expect(connected.probed).toEqual(routes.fresh);
 	});
 
-	withAddon('probeNow answers a plain address at once as a fresh socket does, and leaves a zoned or unparsable one to probeSources', async () => {
+	withAddon('probeManyNow answers plain addresses at once as a fresh socket does, in order, both families mixed, and leaves a zoned or unparsable one to probeSources', async () => {
 		vi.stubEnv('HE6_DNS_UDP_ADDON', built);
 		vi.resetModules();
 		const native = await import('../../src/host/source-probe.js');
-		for (const d of destinations) {
-			const now = native.probeNow(d);
-			if (d.includes('%') || d === 'not-an-address') expect([d, now]).toEqual([d, undefined]);
-			else if (now !== undefined) expect([d, now]).toEqual([d, await probeSource(d)]);
+		const list = [...destinations, ...oddOnes, ...oddOnes.slice(0, 5)];
+		const now = native.probeManyNow(list);
+		for (const [i, d] of list.entries()) {
+			if (d.includes('%') || d === 'not-an-address' || d.includes('.') && d.includes(':')) expect([d, now[i]]).toEqual([d, undefined]);
+			else expect([d, now[i]]).toEqual([d, await probeSource(d)]);
 		}
-		const {kernelSources} = await import('../../src/host/sources.js');
-		expect(kernelSources().now?.('127.0.0.1')?.address).toBe('127.0.0.1');
-		// Every plain form the probes read (dotted quads, hex groups) is answered at once.
-		for (const d of ['127.0.0.1', '10.1.2.3', '::1', 'fd00::5', '2001:db8::1', '255.255.255.255', 'fe80::1']) expect([d, native.probeNow(d)]).toEqual([d, await probeSource(d)]);
-	});
-
-	withAddon('probeManyNow answers as probeNow does for each destination, in order, both families mixed', async () => {
-		vi.stubEnv('HE6_DNS_UDP_ADDON', built);
-		vi.resetModules();
-		const native = await import('../../src/host/source-probe.js');
-		const list = [...oddOnes, 'fe80::1%lo', 'not-an-address', ...oddOnes.slice(0, 5)];
-		expect(native.probeManyNow(list)).toEqual(list.map((d) => native.probeNow(d)));
 		const {kernelSources} = await import('../../src/host/sources.js');
 		expect(kernelSources().nowMany?.(['127.0.0.1', 'fe80::1%lo']).map((info) => info?.address)).toEqual(['127.0.0.1', undefined]);
 	});
 
-	withAddon('without a free descriptor: probeNow and probeManyNow are no answer (not a throw) and probeSources rejects with the errno', () => {
+	withAddon('without a free descriptor: probeManyNow is no answer (not a throw) and probeSources rejects with the errno', () => {
 		const script = fileURLToPath(new URL('../support/probe-without-fds.mts', import.meta.url));
 		const run = spawnSync('bash', ['-c', 'ulimit -n 64 && exec node --import tsx "$0" "$1"', script, built], {encoding: 'utf8', timeout: 20_000});
-		expect(run.stdout.trim().split('\n')).toEqual(['addon true', 'exhausted EMFILE', 'now undefined', 'many now undefined undefined', 'many rejected socket EMFILE']);
+		expect(run.stdout.trim().split('\n')).toEqual(['addon true', 'exhausted EMFILE', 'now undefined undefined', 'many rejected socket EMFILE']);
 	});
 
-	it('probeNow defers to probeSources without the addon (HE6_DNS_UDP=dgram)', async () => {
+	it('probeManyNow defers to probeSources without the addon (HE6_DNS_UDP=dgram)', async () => {
 		vi.stubEnv('HE6_DNS_UDP', 'dgram');
 		vi.resetModules();
 		const native = await import('../../src/host/source-probe.js');
-		expect(native.probeNow('127.0.0.1')).toBeUndefined();
-		// And the kernel's provider then offers no `now`, so its callers keep their batched probes.
-		const {kernelSources} = await import('../../src/host/sources.js');
-		expect(kernelSources().now).toBeUndefined();
-		expect(kernelSources().nowMany).toBeUndefined();
 		expect(native.probeManyNow(['127.0.0.1', '::1'])).toEqual([undefined, undefined]);
+		// And the kernel's provider then offers no `nowMany`, so its callers keep their batched probes.
+		const {kernelSources} = await import('../../src/host/sources.js');
+		expect(kernelSources().nowMany).toBeUndefined();
 	});
 });
