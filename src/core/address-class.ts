@@ -1,5 +1,5 @@
 // Which AAAA answers can never carry a connection to the service (the `bogus-aaaa` verdict).
-import {parseIp, prefixMatches} from '../select/policy.js';
+import {compilePrefix, inPrefix, parseIp} from '../select/policy.js';
 
 /** Prefixes an AAAA in a public answer must not point into, with the reason shown to the user. */
 const unusable: readonly (readonly [string, number, string])[] = [
@@ -13,7 +13,7 @@ const unusable: readonly (readonly [string, number, string])[] = [
 	['2001:db8::', 32, 'documentation (2001:db8::/32)'],
 	['ff00::', 8, 'multicast (ff00::/8)'],
 ];
-const parsed = unusable.map(([prefix, length, why]) => [parseIp(prefix).bytes, length, why] as const);
+const parsed = unusable.map(([prefix, length, why]) => [compilePrefix(parseIp(prefix).bytes, length), why] as const);
 
 /** The 16 bytes of an IPv6 address (memoised parse, policy.ts), or null for anything else. */
 function ipv6Bytes(address: string): readonly number[] | null {
@@ -29,7 +29,7 @@ function ipv6Bytes(address: string): readonly number[] | null {
 export function unusableReason(address: string): string | null {
 	const bytes = ipv6Bytes(address);
 	if (bytes === null) return 'not an IPv6 address';
-	for (const [prefix, length, why] of parsed) if (prefixMatches(bytes, prefix, length)) return why;
+	for (const [prefix, why] of parsed) if (inPrefix(prefix, bytes)) return why;
 	return null;
 }
 

@@ -261,19 +261,57 @@ export function prefixMatches(a: readonly number[], b: readonly number[], bits: 
 	return leadingEqualBits(a, b, bits) >= bits;
 }
 
+/** A prefix as inPrefix matches it: its whole bytes, then the mask of its last partial byte. */
+export interface CompiledPrefix {
+	readonly bytes: readonly number[];
+	readonly whole: number;
+	readonly mask: number;
+}
+
+export function compilePrefix(bytes: readonly number[], bits: number): CompiledPrefix {
+	return {bytes, whole: bits >> 3, mask: bits & 7 ? (0xff << (8 - (bits & 7))) & 0xff : 0};
+}
+
+/** Whether `address` (16 bytes) lies in the prefix: prefixMatches without counting bits. */
+export function inPrefix(c: CompiledPrefix, address: readonly number[]): boolean {
+	const bytes = c.bytes;
+	let i = 0;
+	while (i < c.whole && address[i] === bytes[i]) i++;
+	if (i < c.whole) return false;
+	if (c.mask === 0) return true;
+	const last = bytes[i];
+	return last !== undefined && (((address[i] ?? 0) ^ last) & c.mask) === 0;
+}
+
+/** A table row as lookupPrefix matches it. */
+interface CompiledRow<T> extends CompiledPrefix {
+	readonly row: T;
+}
+
+/** Each table's rows, longest prefix first (of equal lengths, in table order), made once per table. */
+const compiledTables = new WeakMap<readonly object[], readonly CompiledRow<object>[]>();
+
+function compiledTable<T extends {readonly prefix: string; readonly bits: number}>(rows: readonly T[]): readonly CompiledRow<T>[] {
+	let table = compiledTables.get(rows) as readonly CompiledRow<T>[] | undefined;
+	if (table === undefined) {
+		const made = rows.map((row): CompiledRow<T> => ({row, ...compilePrefix(prefixBytes(row.prefix), row.bits)}));
+		// A stable sort: of equal lengths the earlier row stays first.
+		table = made.sort((a, b) => b.row.bits - a.row.bits);
+		compiledTables.set(rows, table);
+	}
+	return table;
+}
+
 /**
  * The longest row whose prefix contains the address, IPv4 looked up as ::ffff:a.b.c.d; of equal
  * lengths the earlier row. glibc and musl take the first match of a longest-first table, which is
- * the same thing.
+ * the same thing. Decision: the rows are compiled once per table (bytes and mask, longest first), so
+ * the first match is the answer: every destination and source of a batch is looked up in two tables.
  */
 export function lookupPrefix<T extends {readonly prefix: string; readonly bits: number}>(rows: readonly T[], address: string | Ip): T | undefined {
-	const ip = toIp(address);
-	let best: T | undefined;
-	for (const candidate of rows) {
-		if (best !== undefined && candidate.bits <= best.bits) continue;
-		if (prefixMatches(ip.mapped, prefixBytes(candidate.prefix), candidate.bits)) best = candidate;
-	}
-	return best;
+	const mapped = toIp(address).mapped;
+	for (const c of compiledTable(rows)) if (inPrefix(c, mapped)) return c.row;
+	return undefined;
 }
 
 /** The scope of an IPv6 address (RFC 6724 §3.1, §3.4): multicast field, link-local, loopback, site-local. */
@@ -302,11 +340,23 @@ function ipv4Number(bytes: readonly number[]): number {
 /** glibc's `get_scope` for AF_INET: the first row of the (longest-first) scope table that matches. */
 export function glibcIpv4Scope(bytes: readonly number[], table: readonly ScopeRow[]): number {
 	const address = ipv4Number(bytes);
-	for (const entry of table) {
-		const mask = entry.bits === 0 ? 0 : (0xffffffff << (32 - entry.bits)) >>> 0;
-		if (((address & mask) >>> 0) === ((ipv4Number(prefixBytes(entry.prefix)) & mask) >>> 0)) return entry.scope;
-	}
+	for (const entry of compiledScopes(table)) if (((address & entry.mask) >>> 0) === entry.network) return entry.scope;
 	return scopes.global; // unreachable: every table ends with 0.0.0.0/0
+}
+
+/** A scope table's rows as masks and masked networks, made once per table (in order: glibc takes the first match). */
+const compiledScopeTables = new WeakMap<readonly ScopeRow[], readonly {readonly mask: number; readonly network: number; readonly scope: number}[]>();
+
+function compiledScopes(table: readonly ScopeRow[]): readonly {readonly mask: number; readonly network: number; readonly scope: number}[] {
+	let rows = compiledScopeTables.get(table);
+	if (rows === undefined) {
+		rows = table.map((entry) => {
+			const mask = entry.bits === 0 ? 0 : (0xffffffff << (32 - entry.bits)) >>> 0;
+			return {mask, network: (ipv4Number(prefixBytes(entry.prefix)) & mask) >>> 0, scope: entry.scope};
+		});
+		compiledScopeTables.set(table, rows);
+	}
+	return rows;
 }
 
 /**

@@ -95,8 +95,12 @@ const gaiProfiles = new WeakMap<GaiConf, Map<Stack, StackProfile>>();
 export function stackProfile(stack: Stack, gaiConf?: GaiConf): StackProfile {
 	let byStack = profiles;
 	if (gaiConf !== undefined) {
-		byStack = gaiProfiles.get(gaiConf) ?? new Map<Stack, StackProfile>();
-		gaiProfiles.set(gaiConf, byStack);
+		let mine = gaiProfiles.get(gaiConf);
+		if (mine === undefined) {
+			mine = new Map<Stack, StackProfile>();
+			gaiProfiles.set(gaiConf, mine);
+		}
+		byStack = mine;
 	}
 	let profile = byStack.get(stack);
 	if (profile === undefined) {
