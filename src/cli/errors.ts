@@ -18,6 +18,13 @@ export function reportFatal(error: unknown, stderr: NodeJS.WritableStream = proc
 		return error.code;
 	}
 	const message = error instanceof Error ? error.message : String(error);
+	// Out of descriptors is this machine's limit, not a bug: say which and what to do.
+	const code = (error as NodeJS.ErrnoException | null)?.code;
+	if (code === 'EMFILE' || code === 'ENFILE') {
+		const which = code === 'EMFILE' ? 'this process is out of file descriptors' : 'the system is out of file descriptors';
+		stderr.write(`he6-dns: ${which} (${message.split('\n')[0]}): raise the limit (ulimit -n${code === 'ENFILE' ? ', fs.file-max' : ''}) or lower --concurrency\n`);
+		return exitCode.usage;
+	}
 	stderr.write(`he6-dns: internal error: ${message.split('\n')[0]} (set HE6_DEBUG=1 for details and please report it)\n`);
 	if (process.env.HE6_DEBUG === '1' && error instanceof Error && error.stack) stderr.write(error.stack + '\n');
 	return exitCode.usage;

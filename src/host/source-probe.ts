@@ -19,18 +19,28 @@ function sourceText(local: string): string | null {
 	return local.includes(':') && local.includes('.') ? formatIpv6(Uint8Array.from(ipaddr.parse(local).toByteArray()), 0) : local;
 }
 
-/** The kernel's source address for one destination, or null when connect() fails (no route: unusable). */
+/** Errors that say this process could not get a socket, not that D has no route: never read as "unusable". */
+const noSocket = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
+
+/**
+ * The kernel's source address for one destination, or null when connect() fails (no route: unusable);
+ * rejects when no socket can be had (EMFILE and the like).
+ */
 export function probeSource(destination: string): Promise<string | null> {
 	const bare = destination.split('%')[0] ?? destination;
 	const family = isIP(bare);
 	if (family === 0) return Promise.resolve(null);
-	return new Promise((resolve) => {
+	return new Promise((resolve, reject) => {
 		const socket = dgram.createSocket({type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup});
 		const done = (source: string | null): void => {
 			socket.close();
 			resolve(source);
 		};
-		socket.on('error', () => done(null));
+		socket.on('error', (error: NodeJS.ErrnoException) => {
+			if (!noSocket.has(error.code ?? '')) return done(null);
+			socket.close();
+			reject(error);
+		});
 		socket.connect(probePort, destination, () => {
 			try {
 				const local = socket.address().address;
@@ -84,7 +94,19 @@ async function probeLane(family: 4 | 6, destinations: readonly string[], out: Ma
 	const socket = dgram.createSocket({type: family === 6 ? 'udp6' : 'udp4', lookup: immediateLookup(family)});
 	// A failed connect's error arrives as an event after the probe has moved on: never fatal.
 	socket.on('error', () => {});
-	await new Promise<void>((resolve) => socket.bind(0, resolve));
+	// A failed bind is: no socket (EMFILE), which would otherwise leave the lane waiting for ever.
+	try {
+		await new Promise<void>((resolve, reject) => {
+			socket.once('error', reject);
+			socket.bind(0, () => {
+				socket.off('error', reject);
+				resolve();
+			});
+		});
+	} catch (error) {
+		socket.close();
+		throw error;
+	}
 	const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 	try {
 		for (let i = 0; i < destinations.length; i++) {

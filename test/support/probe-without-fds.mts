@@ -1,9 +1,9 @@
-// Run by source-probe.test.ts under `ulimit -n 64`: the addon loaded, then every descriptor taken, then Source(D) asked for.
+// Run by source-probe.test.ts under `ulimit -n 64`: the addon loaded (or HE6_DNS_UDP=dgram), then every descriptor taken, then Source(D) asked for.
 import {openSync} from 'node:fs';
 
 process.env.HE6_DNS_UDP_ADDON = process.argv[2];
 const {udpBatchAddon} = await import('../../src/transport/udp-batch.js');
-const {probeManyNow, probeSources} = await import('../../src/host/source-probe.js');
+const {probeManyNow, probeSource, probeSources} = await import('../../src/host/source-probe.js');
 console.log(`addon ${udpBatchAddon() !== null}`);
 const taken: number[] = [];
 try {
@@ -11,10 +11,15 @@ try {
 } catch (error) {
 	console.log(`exhausted ${(error as NodeJS.ErrnoException).code}`);
 }
+// Each must answer or fail within the test's time, never wait for ever.
+const outcome = async (ask: () => Promise<unknown>): Promise<string> => {
+	try {
+		await ask();
+		return 'answered';
+	} catch (error) {
+		return `rejected ${(error as NodeJS.ErrnoException).code}`;
+	}
+};
 console.log(`now ${probeManyNow(['127.0.0.1', '::1']).map(String).join(' ')}`);
-try {
-	await probeSources(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5']);
-	console.log('many answered');
-} catch (error) {
-	console.log(`many rejected ${(error as Error).message}`);
-}
+console.log(`one ${await outcome(() => probeSource('127.0.0.1'))}`);
+console.log(`many ${await outcome(() => probeSources(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5']))}`);

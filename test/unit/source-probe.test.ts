@@ -7,6 +7,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {probeSource, probeSources} from '../../src/host/source-probe.js';
 import {expectedRouted, runComparison} from '../support/probe-routes.js';
 
+const withoutFds = fileURLToPath(new URL('../support/probe-without-fds.mts', import.meta.url));
 const built = path.join(fileURLToPath(new URL('../..', import.meta.url)), 'dist', 'udp-batch.node');
 // CI builds it (the global setup fails there without it); elsewhere a machine without a compiler skips, saying so.
 const withAddon = existsSync(built) ? it : it.skip;
@@ -84,10 +85,14 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		expect(kernelSources().nowMany?.(['127.0.0.1', 'fe80::1%lo']).map((info) => info?.address)).toEqual(['127.0.0.1', undefined]);
 	});
 
-	withAddon('without a free descriptor: probeManyNow is no answer (not a throw) and probeSources rejects with the errno', () => {
-		const script = fileURLToPath(new URL('../support/probe-without-fds.mts', import.meta.url));
-		const run = spawnSync('bash', ['-c', 'ulimit -n 64 && exec node --import tsx "$0" "$1"', script, built], {encoding: 'utf8', timeout: 20_000});
-		expect(run.stdout.trim().split('\n')).toEqual(['addon true', 'exhausted EMFILE', 'now undefined undefined', 'many rejected socket EMFILE']);
+	withAddon('without a free descriptor: probeManyNow is no answer (not a throw), and a probe rejects with the errno (not "no source", not a hang)', () => {
+		const run = spawnSync('bash', ['-c', 'ulimit -n 64 && exec node --import tsx "$0" "$1"', withoutFds, built], {encoding: 'utf8', timeout: 20_000});
+		expect(run.stdout.trim().split('\n')).toEqual(['addon true', 'exhausted EMFILE', 'now undefined undefined', 'one rejected EMFILE', 'many rejected EMFILE']);
+	});
+
+	it('without a free descriptor and without the addon (HE6_DNS_UDP=dgram), the dgram probes reject with the errno too', () => {
+		const run = spawnSync('bash', ['-c', 'ulimit -n 64 && exec node --import tsx "$0" "$1"', withoutFds, built], {encoding: 'utf8', timeout: 20_000, env: {...process.env, HE6_DNS_UDP: 'dgram'}});
+		expect(run.stdout.trim().split('\n')).toEqual(['addon false', 'exhausted EMFILE', 'now undefined undefined', 'one rejected EMFILE', 'many rejected EMFILE']);
 	});
 
 	it('probeManyNow defers to probeSources without the addon (HE6_DNS_UDP=dgram)', async () => {
