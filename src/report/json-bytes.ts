@@ -46,6 +46,16 @@ export class JsonBytes {
 		this.length = at;
 	}
 
+	/** Bytes made once and written often (a server's JSON text): copied as they are. */
+	bytes(b: Uint8Array): void {
+		const n = b.length;
+		this.#room(n);
+		const buffer = this.buffer;
+		let at = this.length;
+		for (let i = 0; i < n; i++) buffer[at++] = b[i] as number;
+		this.length = at;
+	}
+
 	/** Any text as UTF-8 (JSON from jsonText, which may hold any character). */
 	utf8(s: string): void {
 		this.#room(s.length * 3);

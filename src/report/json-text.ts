@@ -13,16 +13,16 @@ import {formatEndpoint, type Endpoint} from '../transport/endpoint.js';
 import {jsonText} from './json.js';
 import type {JsonBytes} from './json-bytes.js';
 
-/** Endpoints repeat (a run has a few servers): their JSON text is made once per object. */
-const endpointTexts = new WeakMap<Endpoint, string>();
+/** Endpoints repeat (a run has a few servers): their JSON bytes are made once per object. */
+const endpointBytes = new WeakMap<Endpoint, Uint8Array>();
 
 function writeEndpoint(out: JsonBytes, endpoint: Endpoint): void {
-	let text = endpointTexts.get(endpoint);
-	if (text === undefined) {
-		text = jsonText(formatEndpoint(endpoint));
-		endpointTexts.set(endpoint, text);
+	let bytes = endpointBytes.get(endpoint);
+	if (bytes === undefined) {
+		bytes = Buffer.from(jsonText(formatEndpoint(endpoint)), 'utf8');
+		endpointBytes.set(endpoint, bytes);
 	}
-	out.utf8(text);
+	out.bytes(bytes);
 }
 
 /** A CNAME chain as JSON: `[{"name":…,"target":…,"ttl":…},…]` (a family's and a capture's). */

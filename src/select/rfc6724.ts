@@ -156,13 +156,16 @@ function compare(da: Candidate, db: Candidate, profile: StackProfile): Verdict {
 function insertionSort(items: readonly Candidate[], profile: StackProfile): Candidate[] {
 	const out: Candidate[] = [];
 	for (const item of items) {
+		// Shifted into place by hand: splice was most of a two-address sort.
 		let at = out.length;
+		out.push(item);
 		while (at > 0) {
-			const previous = out[at - 1];
-			if (previous === undefined || compare(item, previous, profile).prefer !== 'da') break;
+			const previous = out[at - 1] as Candidate;
+			if (compare(item, previous, profile).prefer !== 'da') break;
+			out[at] = previous;
 			at--;
 		}
-		out.splice(at, 0, item);
+		out[at] = item;
 	}
 	return out;
 }
