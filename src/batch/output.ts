@@ -87,11 +87,11 @@ export class RecordWriter {
 	finish(summary: BatchSummary): void {
 		if (this.#format === 'json') this.#add(`${this.#records > 0 ? '\n' : ''}],\n"summary":${JSON.stringify(summary)}}\n`);
 		this.flush();
+		if (this.#timer !== null) clearTimeout(this.#timer);
+		this.#timer = null;
 	}
 
 	flush(): void {
-		if (this.#timer !== null) clearTimeout(this.#timer);
-		this.#timer = null;
 		if (this.#buffer !== '') {
 			const chunk = this.#buffer;
 			this.#buffer = '';
@@ -105,6 +105,8 @@ export class RecordWriter {
 
 	close(): void {
 		this.flush();
+		if (this.#timer !== null) clearTimeout(this.#timer);
+		this.#timer = null;
 		this.#sink.close();
 	}
 
@@ -113,11 +115,18 @@ export class RecordWriter {
 		this.#added(this.#buffer.length);
 	}
 
-	/** Flushes at 64 KiB, else within `flushMs`. */
+	/**
+	 * Flushes at 64 KiB, else within `flushMs`. Decision: a flush at 64 KiB leaves the timer running
+	 * (it then flushes whatever came since, earlier than due): clearing it there and arming a new one
+	 * for the next record made a timer every ~56 records, ~2% of a batch.
+	 */
 	#added(size: number): void {
 		if (size >= 65536) this.flush();
 		else if (this.#timer === null) {
-			this.#timer = setTimeout(() => this.flush(), this.#flushMs);
+			this.#timer = setTimeout(() => {
+				this.#timer = null;
+				this.flush();
+			}, this.#flushMs);
 			this.#timer.unref();
 		}
 	}
