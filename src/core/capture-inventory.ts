@@ -198,11 +198,14 @@ export class Inventory {
 		// (a chain's tail) — and any destination not yet asked for is asked for first. The names are those
 		// known when judging began; one first seen during the await is in the next judgement.
 		const selecting = settings !== null;
-		if (options.final === true) {
+		const atOnce = settings === null || settings.sources.nowMany !== undefined || settings.sources.known !== undefined;
+		if (options.final === true && atOnce) {
 			// Decision: at the end of a capture nothing can change under the judgements, so each name is
 			// judged once and written: the names go in chunks, each chunk's new destinations are asked for in
 			// one call (the addon's route lookups take them 32 a system call; the what-if map's `known`), and
 			// only a chunk's judgements are held until its records are made. Records stay in first-seen order.
+			// A provider that can answer nothing at once (no addon: node:dgram probes, a socket each lane
+			// and call) takes the two passes below, around one batch of probes, instead of one a chunk.
 			const sources = new Map<string, SourceInfo | null>();
 			const states = [...this.#names.values()];
 			for (let start = 0; start < states.length; start += finalChunk) {
