@@ -71,6 +71,18 @@ describe('probeSources with the addon (native/udp-batch.c probe)', () => {
 		expect(connected.probed).toEqual(routes.fresh);
 	});
 
+	withAddon('replies the route socket cannot hold (ENOBUFS) are probed by connect instead, with the same answers', () => {
+		// Two batches of 32 loopback destinations: with the socket's receive buffer at its minimum, most replies are lost.
+		const many = [...Array.from({length: 64}, (_, i) => `127.9.${i}.1`), ...oddOnes];
+		const full = runComparison(built, many);
+		const tiny = runComparison(built, many, {HE6_DNS_PROBE_RCVBUF: '1'});
+		expect(full.routed).toBe(expectedRouted(full).length);
+		expect(tiny.routed).toBeGreaterThan(0);
+		expect(tiny.routed).toBeLessThan(full.routed);
+		expect(tiny.probed).toEqual(full.fresh);
+		expect(full.probed).toEqual(full.fresh);
+	});
+
 	withAddon('probeManyNow answers plain addresses at once as a fresh socket does, in order, both families mixed, and leaves a zoned or unparsable one to probeSources', async () => {
 		vi.stubEnv('HE6_DNS_UDP_ADDON', built);
 		vi.resetModules();
