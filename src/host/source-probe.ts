@@ -156,8 +156,9 @@ class SourceTexts {
 }
 
 /**
- * Probes plain (unzoned) addresses of one family with the addon's probe (native/udp-batch.c): one
- * socket, three system calls a destination, probesPerTurn between turns of the event loop.
+ * Probes plain (unzoned) addresses of one family with the addon's probe (native/source-probe.c: the
+ * kernel's route lookups, 32 a system call, connect() where they cannot say), probesPerTurn between
+ * turns of the event loop.
  */
 async function probeNative(addon: UdpBatchAddon, family: 4 | 6, destinations: readonly string[], bytesOf: readonly (readonly number[])[], out: Map<string, string | null>): Promise<void> {
 	const size = family === 4 ? 4 : 16;
