@@ -26,18 +26,23 @@ export function cachedSources(provider: SourceProvider, limit = 16384): SourcePr
 	const probeTogether = (destinations: readonly string[], nowMany: NonNullable<SourceProvider['nowMany']>): Promise<Map<string, SourceInfo | null>> => {
 		if (round === null) {
 			const wanted: string[] = [];
-			const answers = new Promise<Map<string, SourceInfo | null>>((resolve) =>
+			const answers = new Promise<Map<string, SourceInfo | null>>((resolve, reject) =>
 				setImmediate(() => {
 					round = null;
-					const found = new Map<string, SourceInfo | null>();
-					const given = nowMany(wanted);
-					wanted.forEach((d, i) => {
-						const source = given[i];
-						if (source === undefined) return;
-						found.set(d, source);
-						remember(d, source);
-					});
-					resolve(found);
+					// A throw here (host facts unreadable) fails the names that waited, not the process.
+					try {
+						const found = new Map<string, SourceInfo | null>();
+						const given = nowMany(wanted);
+						wanted.forEach((d, i) => {
+							const source = given[i];
+							if (source === undefined) return;
+							found.set(d, source);
+							remember(d, source);
+						});
+						resolve(found);
+					} catch (error) {
+						reject(error);
+					}
 				}),
 			);
 			round = {wanted, answers};

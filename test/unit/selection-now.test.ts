@@ -148,6 +148,18 @@ describe('selection without waiting', () => {
 		expect(rounds[1]).toEqual(['198.51.100.1']);
 	});
 
+	it('a nowMany that throws fails the asks of its turn (a rejection), not the process', async () => {
+		const failing: SourceProvider = Object.assign(async (destinations: readonly string[]) => new Map(destinations.map((d) => [d, null])), {
+			nowMany: (): (SourceInfo | null | undefined)[] => {
+				throw new Error('host facts unreadable');
+			},
+		});
+		const cached = cachedSources(failing);
+		const asks = [cached(['192.0.2.1']), cached(['2001:db8::1'])];
+		for (const ask of asks) await expect(ask).rejects.toThrow('host facts unreadable');
+		expect(cached.known?.('192.0.2.1')).toBeUndefined();
+	});
+
 	it('parses plain address text only where net.isIP accepts it, as parseIp does, and every address DNS answers are written as', () => {
 		const v4text = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
 		const v6text = fc.uint8Array({minLength: 16, maxLength: 16}).map((b) => ipaddr.fromByteArray([...b]).toString());
