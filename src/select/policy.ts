@@ -276,11 +276,13 @@ export function compilePrefix(bytes: readonly number[], bits: number): CompiledP
 export function inPrefix(c: CompiledPrefix, address: readonly number[]): boolean {
 	const bytes = c.bytes;
 	let i = 0;
-	while (i < c.whole && address[i] === bytes[i]) i++;
+	// A byte either side lacks never matches (a 4-byte prefix cannot hold a /96), as leadingEqualBits stops there.
+	while (i < c.whole && address[i] !== undefined && address[i] === bytes[i]) i++;
 	if (i < c.whole) return false;
 	if (c.mask === 0) return true;
 	const last = bytes[i];
-	return last !== undefined && (((address[i] ?? 0) ^ last) & c.mask) === 0;
+	const here = address[i];
+	return last !== undefined && here !== undefined && ((here ^ last) & c.mask) === 0;
 }
 
 /** A table row as lookupPrefix matches it. */

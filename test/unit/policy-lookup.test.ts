@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import {describe, expect, it} from 'vitest';
-import {glibcDefaultLabels, glibcDefaultPrecedence, goPolicyTable, lookupPrefix, muslPolicyTable, parseIp, prefixMatches, rfc6724PolicyTable} from '../../src/select/policy.js';
+import {compilePrefix, glibcDefaultLabels, glibcDefaultPrecedence, goPolicyTable, inPrefix, lookupPrefix, muslPolicyTable, parseIp, prefixMatches, rfc6724PolicyTable} from '../../src/select/policy.js';
 
 interface Row {
 	readonly prefix: string;
@@ -37,6 +37,18 @@ describe('lookupPrefix', () => {
 				}
 			}),
 			{numRuns: 2000},
+		);
+	});
+
+	it('inPrefix is prefixMatches, short arrays on either side included', () => {
+		const bytes = (n: number) => fc.array(fc.nat(255), {minLength: 0, maxLength: n});
+		fc.assert(
+			fc.property(bytes(16), bytes(16), fc.nat(128), fc.nat(16), (prefix, address, bits, shared) => {
+				// Often an address that starts as the prefix does, so that matches and near misses both occur.
+				const near = [...prefix.slice(0, shared), ...address.slice(shared)];
+				for (const a of [address, near]) expect(inPrefix(compilePrefix(prefix, bits), a)).toBe(prefixMatches(a, prefix, bits));
+			}),
+			{numRuns: 3000},
 		);
 	});
 
