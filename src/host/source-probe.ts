@@ -155,28 +155,35 @@ class SourceTexts {
 	}
 }
 
-/**
- * Probes plain (unzoned) addresses of one family with the addon's probe (native/source-probe.c: the
- * kernel's route lookups, 32 a system call, connect() where they cannot say), probesPerTurn between
- * turns of the event loop.
- */
-async function probeNative(addon: UdpBatchAddon, family: 4 | 6, destinations: readonly string[], bytesOf: readonly (readonly number[])[], out: Map<string, string | null>): Promise<void> {
-	const size = family === 4 ? 4 : 16;
-	const texts = new SourceTexts();
-	for (let start = 0; start < destinations.length; start += probesPerTurn) {
-		if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-		const count = Math.min(probesPerTurn, destinations.length - start);
-		const asked = new Uint8Array(count * size);
-		for (let i = 0; i < count; i++) asked.set(bytesOf[start + i] as readonly number[], i * size);
-		const sources = new Uint8Array(count * 16);
-		const found = new Uint8Array(count);
-		addon.probe(family, asked, count, sources, found);
-		for (let i = 0; i < count; i++) out.set(destinations[start + i] as string, found[i] === 1 ? texts.text(family, sources, i * 16) : null);
-	}
-}
-
 /** The source texts the addon's answers are read into (a host has a handful of sources). */
 const texts = new SourceTexts();
+
+/**
+ * The addon's probe (native/source-probe.c: the kernel's route lookups, 32 a system call, connect()
+ * where they cannot say) for plain addresses of one family, given as bytes: each source as text, or
+ * null for none. Throws the addon's errno error when no socket can be had (EMFILE).
+ */
+function probeBytes(addon: UdpBatchAddon, family: 4 | 6, bytes: readonly (readonly number[])[]): (string | null)[] {
+	const size = family === 4 ? 4 : 16;
+	const count = bytes.length;
+	const asked = new Uint8Array(count * size);
+	for (let i = 0; i < count; i++) asked.set(bytes[i] as readonly number[], i * size);
+	const sources = new Uint8Array(count * 16);
+	const found = new Uint8Array(count);
+	addon.probe(family, asked, count, sources, found);
+	const out = new Array<string | null>(count);
+	for (let i = 0; i < count; i++) out[i] = found[i] === 1 ? texts.text(family, sources, i * 16) : null;
+	return out;
+}
+
+/** probeBytes for many addresses of one family, probesPerTurn between turns of the event loop. */
+async function probeNative(addon: UdpBatchAddon, family: 4 | 6, destinations: readonly string[], bytesOf: readonly (readonly number[])[], out: Map<string, string | null>): Promise<void> {
+	for (let start = 0; start < destinations.length; start += probesPerTurn) {
+		if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+		const answers = probeBytes(addon, family, bytesOf.slice(start, start + probesPerTurn));
+		answers.forEach((source, i) => out.set(destinations[start + i] as string, source));
+	}
+}
 
 /** Whether probeManyNow can answer plain addresses (the addon is loaded, and not switched off). */
 export function probeNowAvailable(): boolean {
@@ -201,19 +208,16 @@ export function probeManyNow(destinations: readonly string[]): (string | null | 
 			if (b !== null && b.length === size) at.push(i);
 		});
 		if (at.length === 0) continue;
-		const asked = new Uint8Array(at.length * size);
-		at.forEach((i, k) => asked.set(bytes[i] as readonly number[], k * size));
-		const sources = new Uint8Array(at.length * 16);
-		const found = new Uint8Array(at.length);
+		let answers: (string | null)[];
 		try {
-			addon.probe(family, asked, at.length, sources, found);
+			answers = probeBytes(addon, family, at.map((i) => bytes[i] as readonly number[]));
 		} catch {
 			// No socket (EMFILE, ENFILE): not an answer. The caller asks probeSources, whose rejection
 			// reaches its error path, rather than a throw from inside a batch's reply callback.
 			return out.fill(undefined);
 		}
 		at.forEach((i, k) => {
-			out[i] = found[k] === 1 ? texts.text(family, sources, k * 16) : null;
+			out[i] = answers[k];
 		});
 	}
 	return out;
