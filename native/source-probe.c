@@ -13,6 +13,7 @@
 // source-probe.test.ts holds both paths to a fresh node:dgram socket's answers.
 #define _GNU_SOURCE
 #include "source-probe.h"
+#include "throw-errno.h"
 
 #include <errno.h>
 #include <linux/netlink.h>
@@ -44,12 +45,6 @@ typedef struct {
 /** Where a destination stands in a batch. */
 enum { PENDING = 0, ANSWERED = 1, CONNECT = 2 };
 
-static napi_value throw_errno(napi_env env, const char *syscall, int err) {
-	char message[160];
-	snprintf(message, sizeof message, "%s %s", syscall, uv_err_name(-err));
-	napi_throw_error(env, uv_err_name(-err), message);
-	return NULL;
-}
 
 /** The rtnetlink socket of this thread, opened on first use and kept; -1 when none can be had (then connect). */
 static int route_socket(void) {
@@ -170,8 +165,18 @@ static void route_batch(int fd, int family, const uint8_t *d, const int32_t *ind
 	}
 }
 
-/** The connect() probe for destination i on `fd` (one kept socket a family), as source-probe.ts reads it. */
-static void probe_connect(int fd, int family, const uint8_t *d, int32_t i, uint8_t *out, uint8_t *ok) {
+/**
+ * The connect() probe for destination i, as source-probe.ts reads it, on one socket a family: opened on
+ * first use and kept (a probe leaves it disconnected), since a socket and a close per call doubled a
+ * one-destination probe's system calls. Per thread, so a worker thread that loads the addon never
+ * shares one mid-probe (they stay open until exit). -1 (errno set) when no socket can be had.
+ */
+static int probe_connect(int family, const uint8_t *d, int32_t i, uint8_t *out, uint8_t *ok) {
+	static _Thread_local int sockets[2] = {-1, -1};
+	int *slot = &sockets[family == 4 ? 0 : 1];
+	if (*slot < 0) *slot = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*slot < 0) return -1;
+	int fd = *slot;
 	struct sockaddr_storage to, local;
 	memset(&to, 0, sizeof to);
 	socklen_t to_length;
@@ -190,7 +195,7 @@ static void probe_connect(int fd, int family, const uint8_t *d, int32_t i, uint8
 		to_length = sizeof *v6;
 	}
 	ok[i] = 0;
-	if (connect(fd, (struct sockaddr *)&to, to_length) < 0) return;
+	if (connect(fd, (struct sockaddr *)&to, to_length) < 0) return 0;
 	socklen_t local_length = sizeof local;
 	if (getsockname(fd, (struct sockaddr *)&local, &local_length) == 0) {
 		static const uint8_t zero[16];
@@ -204,6 +209,21 @@ static void probe_connect(int fd, int family, const uint8_t *d, int32_t i, uint8
 	memset(&unspecified, 0, sizeof unspecified);
 	unspecified.sa_family = AF_UNSPEC;
 	connect(fd, &unspecified, sizeof unspecified);
+	return 0;
+}
+
+/**
+ * route_batch for the destinations in `index`, then connect() for those it left; adds the ones the
+ * route lookups answered to *routed. -1 (errno set) when no socket can be had.
+ */
+static int route_then_connect(int routes, int family, const uint8_t *d, const int32_t *index, int n, uint8_t *out, uint8_t *ok, int32_t *routed) {
+	uint8_t state[ROUTE_BATCH];
+	route_batch(routes, family, d, index, n, out, ok, state);
+	for (int k = 0; k < n; k++) {
+		if (state[k] == ANSWERED) (*routed)++;
+		else if (probe_connect(family, d, index[k], out, ok) < 0) return -1;
+	}
+	return 0;
 }
 
 /**
@@ -241,37 +261,20 @@ napi_value Probe(napi_env env, napi_callback_info info) {
 		use_routes = mode == NULL || strcmp(mode, "connect") != 0;
 	}
 	int routes = use_routes ? route_socket() : -1;
-	// Destinations still to connect() to, in order; the route lookups take theirs out first.
+	// The route lookups take theirs ROUTE_BATCH at a time; the rest are connect()ed to in order.
 	int32_t index[ROUTE_BATCH];
-	uint8_t state[ROUTE_BATCH];
-	int32_t pending = 0;
+	int pending = 0;
 	int32_t routed = 0;
-	// One connect socket a family, opened on first use and kept (a probe leaves it disconnected): a
-	// socket and a close per call doubled a one-destination probe's system calls. Per thread, so a
-	// worker thread that loads the addon never shares one mid-probe (they stay open until exit).
-	static _Thread_local int sockets[2] = {-1, -1};
-	int *slot = &sockets[family == 4 ? 0 : 1];
-	for (int32_t i = 0; i <= count; i++) {
-		if (i < count && routes >= 0 && routable(family, d + (size_t)i * size)) index[pending++] = i;
-		else if (i < count) {
-			if (*slot < 0) *slot = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-			if (*slot < 0) return throw_errno(env, "socket", errno);
-			probe_connect(*slot, family, d, i, out, ok);
-		}
-		if (pending == ROUTE_BATCH || (i == count && pending > 0)) {
-			route_batch(routes, family, d, index, pending, out, ok, state);
-			for (int k = 0; k < pending; k++) {
-				if (state[k] == ANSWERED) {
-					routed++;
-					continue;
-				}
-				if (*slot < 0) *slot = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-				if (*slot < 0) return throw_errno(env, "socket", errno);
-				probe_connect(*slot, family, d, index[k], out, ok);
+	for (int32_t i = 0; i < count; i++) {
+		if (routes >= 0 && routable(family, d + (size_t)i * size)) {
+			index[pending++] = i;
+			if (pending == ROUTE_BATCH) {
+				if (route_then_connect(routes, family, d, index, pending, out, ok, &routed) < 0) return throw_errno(env, "socket", errno);
+				pending = 0;
 			}
-			pending = 0;
-		}
+		} else if (probe_connect(family, d, i, out, ok) < 0) return throw_errno(env, "socket", errno);
 	}
+	if (pending > 0 && route_then_connect(routes, family, d, index, pending, out, ok, &routed) < 0) return throw_errno(env, "socket", errno);
 	napi_value result;
 	if (napi_create_int32(env, routed, &result) != napi_ok) return NULL;
 	return result;

@@ -20,6 +20,7 @@
 #include <uv.h>
 
 #include "source-probe.h"
+#include "throw-errno.h"
 
 // Messages per syscall; must match BATCH in src/transport/udp-batch.ts.
 #define BATCH 64
@@ -58,13 +59,6 @@ typedef struct {
 		}                                                                                    \
 	} while (0)
 
-/** Throws an Error whose code is the errno's name (ECONNREFUSED …), as node:dgram's are. */
-static napi_value throw_errno(napi_env env, const char *syscall, int err) {
-	char message[160];
-	snprintf(message, sizeof message, "%s %s", syscall, uv_err_name(-err));
-	napi_throw_error(env, uv_err_name(-err), message);
-	return NULL;
-}
 
 static void on_closed(uv_handle_t *handle);
 static void on_handle_collected(napi_env env, void *data, void *hint);
