@@ -87,10 +87,8 @@ const judge = (ok: boolean | null): Outcome => (ok === null ? 'n/a' : ok ? 'PASS
 
 /** Ratios of paired runs: their median, then each in order (`—` without any). */
 function pairedRatios(ratios: readonly number[]): string {
-	if (ratios.length === 0) return '—';
-	const sorted = [...ratios].sort((p, q) => p - q);
-	const mid = sorted.length / 2;
-	const med = sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+	const med = spread(ratios)?.median;
+	if (med === undefined) return '—';
 	return `${ratio(med)} (${ratios.map((v) => v.toFixed(2)).join(', ')})`;
 }
 
