@@ -77,6 +77,8 @@ interface Pending extends PairHalf, Identity {
 }
 
 const noAttribution: Attribution = {pid: null, comm: null};
+/** What push and advance return when nothing finished. */
+const none: readonly ExchangeEvent[] = Object.freeze([]);
 
 /** The socket part of the identity: transport, both endpoints, id. */
 const sameSockets = (p: Identity, transport: Transport, client: Endpoint, server: Endpoint, id: number): boolean =>
@@ -121,26 +123,36 @@ export class Correlator {
 		return this.#pending.size;
 	}
 
-	/** Takes one message; returns the exchanges it (and the time it brings) finished. */
-	push(observed: ObservedMessage): ExchangeEvent[] {
+	/** Takes one message; returns the exchanges it (and the time it brings) finished (a shared empty list when none: read it, never keep or change it). */
+	push(observed: ObservedMessage): readonly ExchangeEvent[] {
 		const out = this.advance(observed.time);
-		if (observed.message.type === 'response') this.#response(observed, out);
-		else this.#query(observed);
+		if (observed.message.type !== 'response') {
+			this.#query(observed);
+			return out;
+		}
+		const event = this.#response(observed);
+		if (event === null) return out;
+		if (out.length === 0) return [event];
+		(out as ExchangeEvent[]).push(event);
 		return out;
 	}
 
-	/** Moves time on to `time` (never back): queries past their deadline become unanswered. */
-	advance(time: number): ExchangeEvent[] {
-		const out: ExchangeEvent[] = [];
-		if (time <= this.#now) return out;
+	/**
+	 * Moves time on to `time` (never back): queries past their deadline become unanswered. Decision: most
+	 * packets finish nothing, and the two fresh empty lists each one made (here and in push) were young
+	 * garbage for every packet; a shared frozen one is returned instead.
+	 */
+	advance(time: number): readonly ExchangeEvent[] {
+		if (time <= this.#now) return none;
 		this.#now = time;
+		let out: ExchangeEvent[] | null = null;
 		for (let pending = this.#oldest; pending !== null; pending = this.#oldest) {
 			if (time - pending.last <= this.#timeoutMs) break;
-			this.#finishUnanswered(pending, 'timeout', out);
+			this.#finishUnanswered(pending, 'timeout', (out ??= []));
 		}
 		this.#recent.expire(time);
 		this.#pairs.sweep(time);
-		return out;
+		return out ?? none;
 	}
 
 	/** The end of the capture: every query still waiting is reported unanswered. */
@@ -204,7 +216,8 @@ export class Correlator {
 		this.stats.pairs = this.#pairs.pairs;
 	}
 
-	#response(observed: ObservedMessage, out: ExchangeEvent[]): void {
+	/** The exchange a reply finishes, or null (a duplicate or late reply is only counted). */
+	#response(observed: ObservedMessage): ExchangeEvent | null {
 		const {message} = observed;
 		this.stats.responses++;
 		const client = observed.destination;
@@ -223,7 +236,7 @@ export class Correlator {
 				matches++;
 				pending = p;
 			}
-			if (matches !== 1) return void out.push(this.#unsolicited(observed));
+			if (matches !== 1) return this.#unsolicited(observed);
 		} else {
 			const folded = nameKey(question.name);
 			const qclass = question.class ?? 'IN';
@@ -231,19 +244,19 @@ export class Correlator {
 			while (pending !== null && !sameExchange(pending, transport, client, server, id, folded, question.type, qclass)) pending = pending.bucketNext;
 			if (pending === null) {
 				const recent = this.#recent.find(hash, transport, client, server, id, folded, question.type, qclass);
-				if (recent < 0) out.push(this.#unsolicited(observed));
-				else if (this.#recent.answered(recent)) this.stats.duplicateResponses++;
+				if (recent < 0) return this.#unsolicited(observed);
+				if (this.#recent.answered(recent)) this.stats.duplicateResponses++;
 				else this.stats.lateResponses++;
-				return;
+				return null;
 			}
 		}
-		if (pending === null) return; // (unreachable: both branches found one or returned)
+		if (pending === null) return null; // (unreachable: both branches found one or returned)
 		this.#remove(pending);
 		this.#remember(pending, observed.time + this.#timeoutMs, true);
 		this.stats.answered++;
 		const rttMs = Math.round((observed.time - pending.first) * 1000) / 1000;
 		const flags = {aa: message.flag_aa, tc: message.flag_tc, ad: message.flag_ad};
-		out.push(this.#event(pending, 'answered', message.rcode, answerRecords(message.answers), rttMs, null, flags, soaOf(message.authorities), this.#settle(pending, true)));
+		return this.#event(pending, 'answered', message.rcode, answerRecords(message.answers), rttMs, null, flags, soaOf(message.authorities), this.#settle(pending, true));
 	}
 
 	#finishUnanswered(pending: Pending, endedBy: 'timeout' | 'end-of-capture', out: ExchangeEvent[]): void {

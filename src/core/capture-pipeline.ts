@@ -73,7 +73,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 	const decode = options.decoder === 'general' ? decodeMessage : decodeMessageLean;
 
 	const emit = (events: readonly ExchangeEvent[]): void => {
-		for (const event of events) {
+		// Indexed: for-of over the correlator's shared empty list and its fresh ones made an iterator a packet.
+		for (let i = 0; i < events.length; i++) {
+			const event = events[i] as ExchangeEvent;
 			counts.exchanges++;
 			inventory.add(event);
 			options.onEvent(event);

@@ -1,7 +1,7 @@
 // The `exchange` and `name` NDJSON lines written field by field as bytes: the same text as jsonLine(event), without JSON.stringify walking an object.
 import type {Attribution, ExchangeEvent, NameEvent, ObservedFamily} from '../capture/events.js';
 import type {AnswerRecord} from '../capture/records.js';
-import {JsonBytes} from './json-bytes.js';
+import {fragment, JsonBytes} from './json-bytes.js';
 import {writeChain, writeSoa} from './json-text.js';
 
 /*
@@ -15,83 +15,130 @@ import {writeChain, writeSoa} from './json-text.js';
  * them. test/unit/capture-json.test.ts holds both lines to jsonLine on fixtures and random events.
  */
 
+/*
+ * The constant parts of the lines, encoded once (JsonBytes.bytes copies each in one go). Decision:
+ * neighbouring constants are one fragment, with the enum values between them folded in (a transport,
+ * a status, the flags, the all-null tail of a replay's exchange), so a line is ~20 copies, not ~40.
+ */
+const exchangeStart = fragment('{"kind":"exchange","client":');
+const serverKey = fragment(',"server":');
+const transportId: Readonly<Record<string, Uint8Array>> = {udp: fragment(',"transport":"udp","id":'), tcp: fragment(',"transport":"tcp","id":')};
+const qnameKey = fragment(',"qname":');
+const qtypeKey = fragment(',"qtype":');
+const rcodeKey = fragment(',"rcode":');
+const answersKey = fragment(',"answers":[');
+const noAnswersRtt = fragment(',"answers":[],"rttMs":');
+const answersEndRtt = fragment('],"rttMs":');
+const statusTime: Readonly<Record<string, Uint8Array>> = {
+	answered: fragment(',"status":"answered","time":'),
+	unanswered: fragment(',"status":"unanswered","time":'),
+	unsolicited: fragment(',"status":"unsolicited","time":'),
+};
+const retransmissionsKey = fragment(',"retransmissions":');
+/** `,"endedBy":…,"flags":` for each endedBy. */
+const endedByFlags: Readonly<Record<string, Uint8Array>> = {
+	null: fragment(',"endedBy":null,"flags":'),
+	timeout: fragment(',"endedBy":"timeout","flags":'),
+	'end-of-capture': fragment(',"endedBy":"end-of-capture","flags":'),
+};
+/** The flags object and the soa key, by aa·4 + tc·2 + ad; then the null flags. */
+const flagsSoa: readonly Uint8Array[] = [0, 1, 2, 3, 4, 5, 6, 7].map((bits) => fragment(`{"aa":${(bits & 4) !== 0},"tc":${(bits & 2) !== 0},"ad":${(bits & 1) !== 0}},"soa":`));
+const nullFlagsSoa = fragment('null,"soa":');
+/** The tail of an exchange without a pair or a process (every replayed exchange but the pairs). */
+const nullTail = fragment(',"pairedWith":null,"pairFlag":null,"pid":null,"comm":null}\n');
+const pairedWithKey = fragment(',"pairedWith":');
+const pairedStart = fragment('{"id":');
+const pairedQtype = fragment(',"qtype":');
+const pairFlagKey = fragment(',"pairFlag":');
+const pidKey = fragment(',"pid":');
+const commKey = fragment(',"comm":');
+const lineEnd = fragment('}\n');
+const answerStart = fragment('{"name":');
+const nextAnswerStart = fragment(',{"name":');
+const typeKey = fragment(',"type":');
+const ttlKey = fragment(',"ttl":');
+const dataKey = fragment(',"data":');
+
 function writeAnswers(out: JsonBytes, answers: readonly AnswerRecord[]): void {
-	out.ascii('[');
+	out.bytes(answersKey);
 	for (let i = 0; i < answers.length; i++) {
 		const rr = answers[i] as AnswerRecord;
-		out.ascii(i === 0 ? '{"name":' : ',{"name":');
+		out.bytes(i === 0 ? answerStart : nextAnswerStart);
 		out.string(rr.name);
-		out.ascii(',"type":');
+		out.bytes(typeKey);
 		out.string(rr.type);
-		out.ascii(',"ttl":');
+		out.bytes(ttlKey);
 		out.number(rr.ttl);
-		out.ascii(',"data":');
+		out.bytes(dataKey);
 		out.string(rr.data);
 		out.ascii('}');
 	}
-	out.ascii(']');
+	out.bytes(answersEndRtt);
 }
-
-const bool = (b: boolean): string => (b ? 'true' : 'false');
 
 /** One exchange's NDJSON line (newline included) appended to `out`. */
 export function writeExchangeJson(out: JsonBytes, e: ExchangeEvent): void {
-	out.ascii('{"kind":"exchange","client":');
+	out.bytes(exchangeStart);
 	out.string(e.client);
-	out.ascii(',"server":');
+	out.bytes(serverKey);
 	out.string(e.server);
-	out.ascii(',"transport":');
-	out.string(e.transport);
-	out.ascii(',"id":');
-	out.number(e.id);
-	out.ascii(',"qname":');
-	out.nullableString(e.qname);
-	out.ascii(',"qtype":');
-	out.nullableString(e.qtype);
-	out.ascii(',"rcode":');
-	out.nullableString(e.rcode);
-	out.ascii(',"answers":');
-	writeAnswers(out, e.answers);
-	out.ascii(',"rttMs":');
-	out.nullableNumber(e.rttMs);
-	out.ascii(',"status":');
-	out.string(e.status);
-	out.ascii(',"time":');
-	out.number(e.time);
-	out.ascii(',"retransmissions":');
-	out.number(e.retransmissions);
-	out.ascii(',"endedBy":');
-	out.nullableString(e.endedBy);
-	out.ascii(',"flags":');
-	const flags = e.flags;
-	if (flags === null) out.ascii('null');
+	const transport = transportId[e.transport];
+	if (transport !== undefined) out.bytes(transport);
 	else {
-		out.ascii('{"aa":');
-		out.ascii(bool(flags.aa));
-		out.ascii(',"tc":');
-		out.ascii(bool(flags.tc));
-		out.ascii(',"ad":');
-		out.ascii(bool(flags.ad));
-		out.ascii('}');
+		out.ascii(',"transport":');
+		out.string(e.transport);
+		out.ascii(',"id":');
 	}
-	out.ascii(',"soa":');
+	out.number(e.id);
+	out.bytes(qnameKey);
+	out.nullableString(e.qname);
+	out.bytes(qtypeKey);
+	out.nullableString(e.qtype);
+	out.bytes(rcodeKey);
+	out.nullableString(e.rcode);
+	if (e.answers.length === 0) out.bytes(noAnswersRtt);
+	else writeAnswers(out, e.answers);
+	out.nullableNumber(e.rttMs);
+	const status = statusTime[e.status];
+	if (status !== undefined) out.bytes(status);
+	else {
+		out.ascii(',"status":');
+		out.string(e.status);
+		out.ascii(',"time":');
+	}
+	out.number(e.time);
+	out.bytes(retransmissionsKey);
+	out.number(e.retransmissions);
+	const endedBy = endedByFlags[String(e.endedBy)];
+	if (endedBy !== undefined) out.bytes(endedBy);
+	else {
+		out.ascii(',"endedBy":');
+		out.nullableString(e.endedBy);
+		out.ascii(',"flags":');
+	}
+	const flags = e.flags;
+	out.bytes(flags === null ? nullFlagsSoa : (flagsSoa[(flags.aa ? 4 : 0) + (flags.tc ? 2 : 0) + (flags.ad ? 1 : 0)] as Uint8Array));
 	writeSoa(out, e.soa);
-	out.ascii(',"pairedWith":');
+	if (e.pairedWith === null && e.pairFlag === null && e.pid === null && e.comm === null) {
+		out.bytes(nullTail);
+		return;
+	}
+	out.bytes(pairedWithKey);
 	if (e.pairedWith === null) out.ascii('null');
 	else {
-		out.ascii('{"id":');
+		out.bytes(pairedStart);
 		out.number(e.pairedWith.id);
-		out.ascii(',"qtype":');
+		out.bytes(pairedQtype);
 		out.string(e.pairedWith.qtype);
 		out.ascii('}');
 	}
-	out.ascii(',"pairFlag":');
+	out.bytes(pairFlagKey);
 	out.nullableString(e.pairFlag);
-	out.ascii(',"pid":');
+	out.bytes(pidKey);
 	out.nullableNumber(e.pid);
-	out.ascii(',"comm":');
+	out.bytes(commKey);
 	out.nullableString(e.comm);
-	out.ascii('}\n');
+	out.bytes(lineEnd);
 }
 
 function writeStrings(out: JsonBytes, list: readonly string[]): void {
@@ -103,58 +150,83 @@ function writeStrings(out: JsonBytes, list: readonly string[]): void {
 	out.ascii(']');
 }
 
+const processStart = fragment('{"pid":');
+const nextProcessStart = fragment(',{"pid":');
+
 function writeProcesses(out: JsonBytes, processes: readonly Attribution[]): void {
+	if (processes.length === 0) {
+		out.ascii('[]');
+		return;
+	}
 	out.ascii('[');
 	for (let i = 0; i < processes.length; i++) {
 		const p = processes[i] as Attribution;
-		out.ascii(i === 0 ? '{"pid":' : ',{"pid":');
+		out.bytes(i === 0 ? processStart : nextProcessStart);
 		out.nullableNumber(p.pid);
-		out.ascii(',"comm":');
+		out.bytes(commKey);
 		out.nullableString(p.comm);
 		out.ascii('}');
 	}
 	out.ascii(']');
 }
 
+const askedKey = fragment('{"asked":');
+const answeredKey = fragment(',"answered":');
+const unansweredKey = fragment(',"unanswered":');
+const familyStatusKey = fragment(',"status":');
+const addressesKey = fragment(',"addresses":');
+const familyChainKey = fragment(',"chain":');
+
 function writeFamily(out: JsonBytes, f: ObservedFamily): void {
-	out.ascii('{"asked":');
+	out.bytes(askedKey);
 	out.number(f.asked);
-	out.ascii(',"answered":');
+	out.bytes(answeredKey);
 	out.number(f.answered);
-	out.ascii(',"unanswered":');
+	out.bytes(unansweredKey);
 	out.number(f.unanswered);
-	out.ascii(',"status":');
+	out.bytes(familyStatusKey);
 	out.nullableString(f.status);
-	out.ascii(',"addresses":');
+	out.bytes(addressesKey);
 	writeStrings(out, f.addresses);
-	out.ascii(',"chain":');
+	out.bytes(familyChainKey);
 	writeChain(out, f.chain);
 	out.ascii('}');
 }
 
+const nameStart = fragment('{"kind":"name","name":');
+const countKey = fragment(',"count":');
+const lastSeenKey = fragment(',"lastSeen":');
+const nameChainKey = fragment(',"chain":');
+const processesKey = fragment(',"processes":');
+const aKey = fragment(',"a":');
+const aaaaKey = fragment(',"aaaa":');
+const verdictKey = fragment(',"verdict":');
+const reasonKey = fragment(',"reason":');
+const chosenKey = fragment(',"chosen":');
+
 /** One name of the inventory as its NDJSON line (newline included) appended to `out`. */
 export function writeNameJson(out: JsonBytes, e: NameEvent): void {
-	out.ascii('{"kind":"name","name":');
+	out.bytes(nameStart);
 	out.string(e.name);
-	out.ascii(',"count":');
+	out.bytes(countKey);
 	out.number(e.count);
-	out.ascii(',"lastSeen":');
+	out.bytes(lastSeenKey);
 	out.number(e.lastSeen);
-	out.ascii(',"chain":');
+	out.bytes(nameChainKey);
 	writeChain(out, e.chain);
-	out.ascii(',"processes":');
+	out.bytes(processesKey);
 	writeProcesses(out, e.processes);
-	out.ascii(',"a":');
+	out.bytes(aKey);
 	writeFamily(out, e.a);
-	out.ascii(',"aaaa":');
+	out.bytes(aaaaKey);
 	writeFamily(out, e.aaaa);
-	out.ascii(',"verdict":');
+	out.bytes(verdictKey);
 	out.nullableString(e.verdict);
-	out.ascii(',"reason":');
+	out.bytes(reasonKey);
 	out.string(e.reason);
-	out.ascii(',"chosen":');
+	out.bytes(chosenKey);
 	out.nullableString(e.chosen);
-	out.ascii('}\n');
+	out.bytes(lineEnd);
 }
 
 /** One exchange as its NDJSON line (newline included), as text (a live capture writes each line as it comes). */

@@ -28,7 +28,9 @@ export function walkChain(answers: readonly WireRecord[], start: string, family:
 		let cname: WireRecord | undefined;
 		// The owner is compared as a string first: equal strings have equal keys, and the lean reader
 		// hands every owner spelled as the question its string, so most records skip nameKey's scan.
-		for (const rr of answers) {
+		// Indexed: answers may be a shared frozen empty list, and for-of over both kinds made an iterator a call.
+		for (let i = 0; i < answers.length; i++) {
+			const rr = answers[i] as WireRecord;
 			if (rr.type === family) {
 				if (rr.name === tail || nameKey(rr.name) === key) (addresses ??= []).push({address: String(rr.data), ttl: rr.ttl});
 			} else if (cname === undefined && rr.type === 'CNAME' && (rr.name === tail || nameKey(rr.name) === key)) cname = rr;

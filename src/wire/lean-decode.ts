@@ -39,12 +39,6 @@ const labelTexts: (string | undefined)[] = new Array<string | undefined>(labelSl
 /** Pointers followed within one name before the general decoder takes over (no recursion without bound). */
 const maxPointerDepth = 32;
 
-/** A name read at some offset: its text and its uncompressed wire length, for reuse by later pointers. */
-interface Read {
-	readonly name: string;
-	readonly wire: number;
-}
-
 /**
  * One message's reader state: names already read, by offset (answers point back at the question's
  * name), and where the last name ended in place. Exported for the batch's reply reader (batch/lean-answer.ts).
@@ -53,15 +47,19 @@ export class Reader {
 	/** The message; see reuse. */
 	b: Buffer;
 	/**
-	 * Names read so far by offset: a few in a typical reply, kept in two short arrays (a Map per
-	 * message was a large part of what a reply allocated); a long message moves them to a Map.
+	 * Names read so far by offset: a few in a typical reply, kept in three parallel arrays — the offset,
+	 * the text and its uncompressed wire length (an object or a Map per message, then an object per name,
+	 * were most of what reading a reply allocated); a long message moves them to a Map of indexes.
 	 */
 	readonly #offsets: number[] = [];
-	readonly #reads: Read[] = [];
-	/** Entries of the two arrays in use (counted, not their length: a length of 0 would free their stores on reuse). */
+	readonly #names: string[] = [];
+	readonly #wires: number[] = [];
+	/** Entries of the arrays in use (counted, not their length: a length of 0 would free their stores on reuse). */
 	#count = 0;
-	#map: Map<number, Read> | null = null;
+	#map: Map<number, number> | null = null;
 	end = 0;
+	/** The uncompressed wire length of the name #read returned last. */
+	#wire = 0;
 
 	constructor(b: Buffer) {
 		this.b = b;
@@ -70,18 +68,18 @@ export class Reader {
 	/** A name already known to be spelled in place at an offset (see expect), and where it ends. */
 	#knownOffset = -1;
 	#knownEnd = 0;
-	#knownRead: Read | null = null;
+	#knownName: string | null = null;
 
 	/**
-	 * Starts over on another message, keeping the arrays (the batch's reply reader keeps one Reader:
-	 * two arrays and their stores per reply were most of what reading one allocated).
+	 * Starts over on another message, keeping the arrays (one Reader serves every message of a capture or
+	 * a batch: reading is synchronous and never re-entered).
 	 */
 	reuse(b: Buffer): this {
 		this.b = b;
 		this.#count = 0;
 		this.#map = null;
 		this.#knownOffset = -1;
-		this.#knownRead = null;
+		this.#knownName = null;
 		this.end = 0;
 		return this;
 	}
@@ -108,25 +106,24 @@ export class Reader {
 			i = j + 1;
 		}
 		if (at >= b.length || b[at] !== 0 || at + 1 - offset > maxWireLength) return;
-		const read = this.#keep(offset, name, at + 1 - offset);
+		this.#keep(offset, name, at + 1 - offset);
 		this.#knownOffset = offset;
 		this.#knownEnd = at + 1;
-		this.#knownRead = read;
+		this.#knownName = name;
 	}
 
 	/** The name at `offset` as decodeName gives it, or null where decodeName would throw. */
 	name(offset: number): string | null {
-		const known = this.#knownRead;
+		const known = this.#knownName;
 		if (known !== null && this.#knownOffset === offset) {
 			this.end = this.#knownEnd;
-			return known.name;
+			return known;
 		}
-		const read = this.#read(offset, 0);
-		return read === null ? null : read.name;
+		return this.#read(offset, 0);
 	}
 
-	/** `depth`: pointers followed so far; a long chain (legal, but never real) is left to decodeName's loop. */
-	#read(offset: number, depth: number): Read | null {
+	/** The name at `offset` (its wire length then in #wire); `depth`: pointers followed so far, a long chain (legal, but never real) is left to decodeName's loop. */
+	#read(offset: number, depth: number): string | null {
 		const limit = offset;
 		const b = this.b;
 		const length = b.length;
@@ -147,12 +144,21 @@ export class Reader {
 				if (target >= limit) return null;
 				const end = position + 2;
 				if (depth >= maxPointerDepth) return null;
-				const rest = this.#cached(target) ?? this.#read(target, depth + 1);
-				if (rest === null) return null;
+				const cached = this.#cached(target);
+				let rest: string | null;
+				let restWire: number;
+				if (cached >= 0) {
+					rest = this.#names[cached] as string;
+					restWire = this.#wires[cached] as number;
+				} else {
+					rest = this.#read(target, depth + 1);
+					if (rest === null) return null;
+					restWire = this.#wire;
+				}
 				this.end = end;
-				const total = wire - 1 + rest.wire;
+				const total = wire - 1 + restWire;
 				if (total > maxWireLength) return null;
-				const name = text === '' ? rest.name : rest.name === '.' ? text : `${text}.${rest.name}`;
+				const name = text === '' ? rest : rest === '.' ? text : `${text}.${rest}`;
 				return this.#keep(offset, name, total);
 			}
 			if (kind !== 0) return null;
@@ -165,26 +171,25 @@ export class Reader {
 		}
 	}
 
-	#cached(offset: number): Read | undefined {
-		if (this.#map !== null) return this.#map.get(offset);
+	/** The index of the name read at `offset`, or -1. */
+	#cached(offset: number): number {
+		if (this.#map !== null) return this.#map.get(offset) ?? -1;
 		const offsets = this.#offsets;
 		const count = this.#count;
-		for (let i = 0; i < count; i++) if (offsets[i] === offset) return this.#reads[i];
-		return undefined;
+		for (let i = 0; i < count; i++) if (offsets[i] === offset) return i;
+		return -1;
 	}
 
-	#keep(offset: number, name: string, wire: number): Read {
-		const read = {name, wire};
-		if (this.#map !== null) this.#map.set(offset, read);
-		else if (this.#count < 16) {
-			this.#offsets[this.#count] = offset;
-			this.#reads[this.#count] = read;
-			this.#count++;
-		} else {
-			this.#map = new Map(this.#offsets.slice(0, this.#count).map((at, i) => [at, this.#reads[i] as Read]));
-			this.#map.set(offset, read);
-		}
-		return read;
+	/** Remembers the name read at `offset` and returns it (its wire length in #wire). */
+	#keep(offset: number, name: string, wire: number): string {
+		const i = this.#count++;
+		this.#offsets[i] = offset;
+		this.#names[i] = name;
+		this.#wires[i] = wire;
+		this.#wire = wire;
+		if (this.#map !== null) this.#map.set(offset, i);
+		else if (i === 16) this.#map = new Map(this.#offsets.slice(0, i + 1).map((at, k) => [at, k]));
+		return name;
 	}
 
 	#label(start: number, end: number): string {
@@ -217,8 +222,8 @@ export class Reader {
 	}
 }
 
-/** Reads one resource record at `offset` into `out`; returns the offset after it, or -1 to give up. */
-function record(r: Reader, offset: number, out: WireRecord[]): number {
+/** Reads one resource record at `offset` into `out[index]`; returns the offset after it, or -1 to give up. */
+function record(r: Reader, offset: number, out: WireRecord[], index: number): number {
 	const name = r.name(offset);
 	if (name === null) return -1;
 	const at = r.end;
@@ -233,7 +238,7 @@ function record(r: Reader, offset: number, out: WireRecord[]): number {
 		// Options are dns-packet's to read (each code has its own reader): only an empty OPT is ours.
 		if (rdlength !== 0) return -1;
 		const flags = r.u16(at + 6);
-		out.push({name, type: 'OPT', udpPayloadSize: r.u16(at + 2), extendedRcode: b[at + 4] ?? 0, ednsVersion: b[at + 5] ?? 0, flags, flag_do: ((flags >> 15) & 1) === 1, options: []} as unknown as WireRecord);
+		out[index] = ({name, type: 'OPT', udpPayloadSize: r.u16(at + 2), extendedRcode: b[at + 4] ?? 0, ednsVersion: b[at + 5] ?? 0, flags, flag_do: ((flags >> 15) & 1) === 1, options: []} as unknown as WireRecord);
 		return end;
 	}
 	const klass = r.u16(at + 2);
@@ -272,9 +277,18 @@ function record(r: Reader, offset: number, out: WireRecord[]): number {
 		default:
 			return -1;
 	}
-	out.push({name, type: typeName(type), ttl: r.u32(at + 4), class: className(klass & 0x7fff), flush: (klass & 0x8000) !== 0, data: value, presentation: text} as WireRecord);
+	out[index] = {name, type: typeName(type), ttl: r.u32(at + 4), class: className(klass & 0x7fff), flush: (klass & 0x8000) !== 0, data: value, presentation: text} as WireRecord;
 	return end;
 }
+
+/** Every empty section (never changed: Message's lists are read-only). */
+const noRecords: readonly WireRecord[] = [];
+const noQuestions: Message['questions'] = [];
+/** A section's records as they are read (then copied out); reused by every readLean call. */
+const scratch: WireRecord[] = [];
+
+/** The reader of every readLean call (synchronous, never re-entered): a Reader and its arrays per message were a tenth of what a capture allocated. */
+const shared = new Reader(Buffer.alloc(0));
 
 /**
  * The message, or null: not provably what decodeMessage would give (it then decides). `question`: the
@@ -283,7 +297,7 @@ function record(r: Reader, offset: number, out: WireRecord[]): number {
  */
 export function readLean(buf: Uint8Array, question?: string): Message | null {
 	if (buf.length < 12) return null;
-	const r = new Reader(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+	const r = shared.reuse(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
 	const qd = r.u16(4);
 	const an = r.u16(6);
 	const ns = r.u16(8);
@@ -291,23 +305,34 @@ export function readLean(buf: Uint8Array, question?: string): Message | null {
 	// decodeMessage's pre-check, before anything is read.
 	if (qd * 5 + (an + ns + ar) * 11 > buf.length - 12) return null;
 	const flags = r.u16(2);
-	const questions: {name: string; type: string; class: string}[] = [];
+	let questions: Message['questions'] = noQuestions;
 	if (question !== undefined && qd > 0) r.expect(12, question);
 	let offset = 12;
 	for (let i = 0; i < qd; i++) {
 		const name = r.name(offset);
 		if (name === null || r.end + 4 > buf.length) return null;
-		questions.push({name, type: typeName(r.u16(r.end)), class: className(r.u16(r.end + 2))});
+		const q = {name, type: typeName(r.u16(r.end)), class: className(r.u16(r.end + 2))};
+		// The usual one question as a list of one (push would have made room for 17).
+		questions = i === 0 ? [q] : [...questions, q];
 		offset = r.end + 4;
 	}
-	const sections: WireRecord[][] = [[], [], []];
-	const counts = [an, ns, ar];
-	for (let s = 0; s < 3; s++) {
-		const list = sections[s] ?? [];
-		for (let i = counts[s] ?? 0; i > 0; i--) {
-			offset = record(r, offset, list);
-			if (offset < 0) return null;
-		}
+	// Decision: a section without records shares one empty list (Message's lists are read-only), the
+	// others are read into one reused list and copied out at their exact size, and no list of lists or
+	// counts is built: lists grown by push (17 slots at the first) were a tenth of what a capture allocated.
+	let answers = noRecords;
+	let authorities = noRecords;
+	let additionals = noRecords;
+	if (an > 0) {
+		for (let i = 0; i < an; i++) if ((offset = record(r, offset, scratch, i)) < 0) return null;
+		answers = scratch.slice(0, an);
+	}
+	if (ns > 0) {
+		for (let i = 0; i < ns; i++) if ((offset = record(r, offset, scratch, i)) < 0) return null;
+		authorities = scratch.slice(0, ns);
+	}
+	if (ar > 0) {
+		for (let i = 0; i < ar; i++) if ((offset = record(r, offset, scratch, i)) < 0) return null;
+		additionals = scratch.slice(0, ar);
 	}
 	return {
 		id: r.u16(0),
@@ -321,9 +346,9 @@ export function readLean(buf: Uint8Array, question?: string): Message | null {
 		flag_ad: ((flags >> 5) & 1) === 1,
 		flag_cd: ((flags >> 4) & 1) === 1,
 		questions,
-		answers: sections[0] ?? [],
-		authorities: sections[1] ?? [],
-		additionals: sections[2] ?? [],
+		answers,
+		authorities,
+		additionals,
 		canonical: true,
 	};
 }
