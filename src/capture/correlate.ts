@@ -77,6 +77,27 @@ interface Pending extends PairHalf, Identity {
 }
 
 const noAttribution: Attribution = {pid: null, comm: null};
+/**
+ * `address:port` texts of recent endpoints, direct-mapped by port. Decision: every exchange wrote both
+ * of its endpoints with formatEndpoint (an isIP regex and a template string, then flattened when the
+ * line was written: ~3% of a capture -r), and a capture sees few distinct sockets; the addresses are
+ * the decoder's interned strings, so a hit is three compares and the same flat string again.
+ */
+const endpointSlots = 256;
+const endpointKeys: (Endpoint | undefined)[] = new Array<Endpoint | undefined>(endpointSlots);
+const endpointTexts: string[] = new Array<string>(endpointSlots).fill('');
+
+/** formatEndpoint(endpoint), from the cache when the same address, port and scope were written lately. */
+function endpointText(endpoint: Endpoint): string {
+	const slot = endpoint.port & (endpointSlots - 1);
+	const key = endpointKeys[slot];
+	if (key !== undefined && key.port === endpoint.port && key.address === endpoint.address && (key.scope ?? null) === (endpoint.scope ?? null)) return endpointTexts[slot] as string;
+	const text = formatEndpoint(endpoint);
+	endpointKeys[slot] = {address: endpoint.address, port: endpoint.port, scope: endpoint.scope ?? null};
+	endpointTexts[slot] = text;
+	return text;
+}
+
 /** What push and advance return when nothing finished. */
 const none: readonly ExchangeEvent[] = Object.freeze([]);
 
@@ -287,8 +308,8 @@ export class Correlator {
 		const attribution = pending.attribution ?? noAttribution;
 		return {
 			kind: 'exchange',
-			client: formatEndpoint(pending.client),
-			server: formatEndpoint(pending.server),
+			client: endpointText(pending.client),
+			server: endpointText(pending.server),
 			transport: pending.transport,
 			id: pending.id,
 			qname: pending.qname,
@@ -316,8 +337,8 @@ export class Correlator {
 		const attribution = this.#attribute?.(observed.destination, observed.transport) ?? noAttribution;
 		return {
 			kind: 'exchange',
-			client: formatEndpoint(observed.destination),
-			server: formatEndpoint(observed.source),
+			client: endpointText(observed.destination),
+			server: endpointText(observed.source),
 			transport: observed.transport,
 			id: message.id,
 			qname: question?.name ?? null,

@@ -36,6 +36,26 @@ for (const byte of [0x2e, 0x3b, 0x5c, 0x28, 0x29, 0x22, 0x40, 0x24]) plain[byte]
 const labelSlots = 4096;
 const labelTexts: (string | undefined)[] = new Array<string | undefined>(labelSlots);
 
+/** Whole names already made into strings (Reader.#plainName), by a hash of their wire bytes; as labelTexts, the last one per slot. */
+const nameSlots = 4096;
+const nameTexts: (string | undefined)[] = new Array<string | undefined>(nameSlots);
+/** A name's text assembled before it becomes a string (at most 253 characters). */
+const nameScratch = Buffer.allocUnsafe(256);
+
+/** Whether `text` is the name whose plain, uncompressed labels start at `offset` (dots where the length bytes are). */
+function spells(text: string, b: Buffer, offset: number): boolean {
+	let at = offset;
+	let k = 0;
+	for (;;) {
+		const size = b[at] as number;
+		if (size === 0) return k === text.length + 1;
+		if (k > 0 && text.charCodeAt(k - 1) !== 0x2e) return false;
+		for (let i = 1; i <= size; i++) if (text.charCodeAt(k++) !== b[at + i]) return false;
+		k++;
+		at += size + 1;
+	}
+}
+
 /** Pointers followed within one name before the general decoder takes over (no recursion without bound). */
 const maxPointerDepth = 32;
 
@@ -124,6 +144,8 @@ export class Reader {
 
 	/** The name at `offset` (its wire length then in #wire); `depth`: pointers followed so far, a long chain (legal, but never real) is left to decodeName's loop. */
 	#read(offset: number, depth: number): string | null {
+		const whole = this.#plainName(offset);
+		if (whole !== null) return whole;
 		const limit = offset;
 		const b = this.b;
 		const length = b.length;
@@ -169,6 +191,54 @@ export class Reader {
 			text = text === '' ? label : `${text}.${label}`;
 			position += size + 1;
 		}
+	}
+
+	/**
+	 * The name at `offset` when it is all in place — labels of bytes that print as themselves up to the
+	 * root, no pointer — as one flat string, the same #read builds label by label; null otherwise (then
+	 * #read decides). Decision: a capture reads each name several times (query, reply, both families),
+	 * and building it label by label made a string per label and per dot, flattened again when written
+	 * or hashed; here a name seen lately is found by a hash of its bytes and compared, and a new one is
+	 * made in one piece from a scratch copy with the dots in place.
+	 */
+	#plainName(offset: number): string | null {
+		const b = this.b;
+		const length = b.length;
+		let position = offset;
+		let hash = 0x811c9dc5;
+		for (;;) {
+			if (position >= length) return null;
+			const size = b[position] as number;
+			if (size === 0) break;
+			if (size > 63 || position + 1 + size > length) return null;
+			hash = Math.imul(hash ^ size, 0x01000193);
+			for (let i = position + 1; i <= position + size; i++) {
+				const c = b[i] as number;
+				if (plain[c] === 0) return null;
+				hash = Math.imul(hash ^ c, 0x01000193);
+			}
+			position += size + 1;
+		}
+		const wire = position + 1 - offset;
+		// The root ('.') and over-long names are #read's.
+		if (wire === 1 || wire > maxWireLength) return null;
+		const textLength = wire - 2;
+		const slot = (hash >>> 16) & (nameSlots - 1);
+		const known = nameTexts[slot];
+		let text: string;
+		if (known !== undefined && known.length === textLength && spells(known, b, offset)) text = known;
+		else {
+			for (let at = offset, k = 0; at < position; ) {
+				const size = b[at] as number;
+				if (k > 0) nameScratch[k++] = 0x2e;
+				for (let i = 1; i <= size; i++) nameScratch[k++] = b[at + i] as number;
+				at += size + 1;
+			}
+			text = nameScratch.toString('latin1', 0, textLength);
+			nameTexts[slot] = text;
+		}
+		this.end = position + 1;
+		return this.#keep(offset, text, wire);
 	}
 
 	/** The index of the name read at `offset`, or -1. */

@@ -134,6 +134,26 @@ describe('lean decoder = general decoder', () => {
 		expect(taken).toBeGreaterThan(runs / 4);
 	});
 
+	it('reads names it has cached by their bytes as they are (slots reused, names one byte or one case apart)', () => {
+		// More names than the cache has slots (4,096), each read twice with others in between: a slot that
+		// held another name, or a name that differs from the slot's by a byte, must never answer for it.
+		const names: string[] = [];
+		for (let i = 0; i < 6000; i++) {
+			const label = `h${String(i).padStart(6, '0')}`;
+			names.push(`${label}.bench.test`, `${label.toUpperCase()}.bench.test`, `${label}.bench.tes`, `${label}x.bench.test`);
+		}
+		const random = rng(7);
+		for (let round = 0; round < 2; round++) {
+			for (let i = 0; i < names.length; i++) {
+				const name = names[round === 0 ? i : Math.floor(random() * names.length)] as string;
+				const bytes = dnsPacket.encode({type: 'response', id: i & 0xffff, flags: 0, questions: [{type: 'A', name}], answers: [{type: 'A', name, ttl: 1, data: '10.0.0.1'}]});
+				const lean = readLean(bytes);
+				expect(lean?.questions[0]?.name).toBe(name);
+				expect(lean?.answers[0]?.name).toBe(name);
+			}
+		}
+	});
+
 	it('writes IPv6 addresses as ipaddr.js does (RFC 5952)', () => {
 		fc.assert(
 			fc.property(fc.uint8Array({minLength: 16, maxLength: 16}), fc.array(fc.integer({min: 0, max: 7}), {maxLength: 8}), (bytes, zeros) => {
