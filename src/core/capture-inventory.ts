@@ -1,8 +1,7 @@
 // The per-name inventory of a capture: what was asked and answered, the chain, and a verdict from the observed answers.
 import {walkChain, maxChainHops} from '../resolve/chain.js';
 import {discoverPrefixes, ipv4onlyName, wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
-import {replylessOutcome} from '../resolve/family.js';
-import type {ChainLink, Family, FamilyOutcome, SoaRecord, Status, Verdict} from '../resolve/types.js';
+import type {AddressRecord, ChainLink, Family, FamilyOutcome, LookupProblem, OtherRecord, SoaRecord, Status, Verdict} from '../resolve/types.js';
 import {describeRule} from '../select/rfc6724.js';
 import {selectFromSources, selectionDestinations, type Selection, type SelectionSettings} from './selection.js';
 import type {SourceInfo} from '../select/types.js';
@@ -79,6 +78,10 @@ interface JudgedName {
 const emptyFamily = (): FamilyState => ({asked: 0, answered: 0, unanswered: 0, rcode: null, qname: '', answers: noAnswers, ttl: 0, soa: null, tc: false});
 const noAnswers: readonly AnswerRecord[] = Object.freeze([]);
 const noDestinations: readonly string[] = Object.freeze([]);
+/** Shared empty lists of an outcome (read-only, as every outcome's lists are). */
+const noLinks: readonly ChainLink[] = [];
+const noAddressRecords: readonly AddressRecord[] = [];
+const noOtherRecords: readonly OtherRecord[] = [];
 
 /** The reply a family keeps, as it was added (null when none was). */
 function replyOf(f: FamilyState, family: Family): Reply | null {
@@ -335,7 +338,7 @@ export class Inventory {
 		const f = family === 'A' ? state.a : state.aaaa;
 		const latest = replyOf(f, family);
 		if (latest === null) {
-			if (f.unanswered > 0) return {outcome: outcome(family, state.name, 'TIMEOUT', [], f, {problem: {kind: 'timeout', tries: f.unanswered}})};
+			if (f.unanswered > 0) return {outcome: outcome(family, state.name, 'TIMEOUT', noLinks, f, noAddressRecords, null, {kind: 'timeout', tries: f.unanswered})};
 			return {outcome: null, why: 'never asked'};
 		}
 		const chain: ChainLink[] = [];
@@ -344,16 +347,16 @@ export class Inventory {
 		for (;;) {
 			const walk = walkChain(reply.answers, tail, family, chain);
 			chain.push(...walk.chain);
-			if (walk.end === 'loop') return {outcome: outcome(family, state.name, 'ERROR', chain, f, {problem: {kind: 'cname-loop', at: walk.tail}})};
-			if (walk.end === 'too-long') return {outcome: outcome(family, state.name, 'ERROR', chain, f, {problem: {kind: 'chain-too-long', hops: chain.length}})};
+			if (walk.end === 'loop') return {outcome: outcome(family, state.name, 'ERROR', chain, f, noAddressRecords, null, {kind: 'cname-loop', at: walk.tail})};
+			if (walk.end === 'too-long') return {outcome: outcome(family, state.name, 'ERROR', chain, f, noAddressRecords, null, {kind: 'chain-too-long', hops: chain.length})};
 			const rcode = reply.rcode;
-			if (rcode === 'NXDOMAIN') return {outcome: outcome(family, state.name, 'NXDOMAIN', chain, f, {soa: reply.soa})};
-			if (rcode === 'SERVFAIL' || rcode === 'REFUSED') return {outcome: outcome(family, state.name, rcode, chain, f)};
-			if (rcode !== 'NOERROR') return {outcome: outcome(family, state.name, 'ERROR', chain, f, {problem: {kind: 'rcode', rcode}})};
+			if (rcode === 'NXDOMAIN') return {outcome: outcome(family, state.name, 'NXDOMAIN', chain, f, noAddressRecords, reply.soa, null)};
+			if (rcode === 'SERVFAIL' || rcode === 'REFUSED') return {outcome: outcome(family, state.name, rcode, chain, f, noAddressRecords, null, null)};
+			if (rcode !== 'NOERROR') return {outcome: outcome(family, state.name, 'ERROR', chain, f, noAddressRecords, null, {kind: 'rcode', rcode})};
 			if (walk.end === 'addresses') {
-				return {outcome: outcome(family, state.name, 'NOERROR', chain, f, {addresses: walk.addresses})};
+				return {outcome: outcome(family, state.name, 'NOERROR', chain, f, walk.addresses, null, null)};
 			}
-			if (reply.soa !== null || walk.chain.length === 0) return {outcome: outcome(family, state.name, 'NODATA', chain, f, {soa: reply.soa})};
+			if (reply.soa !== null || walk.chain.length === 0) return {outcome: outcome(family, state.name, 'NODATA', chain, f, noAddressRecords, reply.soa, null)};
 			// RFC 2308 §2.2 read as family.ts does: no SOA after a moving chain means "ask the tail".
 			const next = this.#names.get(nameKey(walk.tail));
 			const tailReply = next === undefined ? null : replyOf(family === 'A' ? next.a : next.aaaa, family);
@@ -364,8 +367,14 @@ export class Inventory {
 	}
 }
 
-function outcome(family: Family, qname: string, status: Status, chain: readonly ChainLink[], f: FamilyState, extra: Partial<FamilyOutcome> = {}): FamilyOutcome {
-	return {...replylessOutcome(family, status, qname, chain, f.asked, null), ...extra};
+/**
+ * The outcome replylessOutcome would make, with the addresses, SOA and problem in place. Decision: one
+ * literal, not replylessOutcome's object spread with the extra fields over it (two objects, three fresh
+ * lists and a megamorphic copy per family of 100k names); the chain is the judgement's own list, made
+ * for this outcome and never changed after it, so it is not copied.
+ */
+function outcome(family: Family, qname: string, status: Status, chain: readonly ChainLink[], f: FamilyState, addresses: readonly AddressRecord[], soa: SoaRecord | null, problem: LookupProblem | null): FamilyOutcome {
+	return {family, status, qname, chain, addresses, soa, otherRecords: noOtherRecords, server: null, transport: null, rttMs: null, queries: f.asked, mismatched: 0, flags: null, problem};
 }
 
 function observed(f: FamilyState, judged: Judged): ObservedFamily {
