@@ -93,6 +93,8 @@ export class RecentRing {
 		const serverScope = server.scope ?? '';
 		for (let slot = this.#heads[this.#bucket(hash)] as number; slot !== none; slot = this.#next[slot] as number) {
 			if (
+				// Buckets are shared by different hashes: the hash is part of the identity compared.
+				this.#hash[slot] === hash &&
 				this.#id[slot] === id &&
 				this.#transport[slot] === transport &&
 				this.#clientPort[slot] === client.port &&
