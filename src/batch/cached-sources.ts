@@ -14,6 +14,12 @@ import type {SourceInfo} from '../select/types.js';
  * name with a new destination waits that turn. One probe at a time (~8 µs with its JS) was a fifth of
  * a batch with the kernel's sources. Without `nowMany` (no addon) each name's destinations are asked
  * for by itself.
+ *
+ * Decision: a name may also join the round with a callback (`request`) instead of a promise: when the
+ * round's answers are in the cache, the callbacks run in turn and judge their names synchronously
+ * (`known` answers now). Through the provider's promise each waiting name took several promises and
+ * maps of its own; with the kernel's sources that awaited path was most of what a batch cost beyond
+ * one with a what-if map.
  */
 export function cachedSources(provider: SourceProvider, limit = 16384): SourceProvider {
 	let cache = new Map<string, SourceInfo | null>();
@@ -21,34 +27,62 @@ export function cachedSources(provider: SourceProvider, limit = 16384): SourcePr
 		if (cache.size >= limit) cache = new Map();
 		cache.set(destination, source);
 	};
-	/** The destinations asked for this turn, and the answers they will get (those nowMany gave). */
-	let round: {readonly wanted: string[]; readonly answers: Promise<Map<string, SourceInfo | null>>} | null = null;
+	/**
+	 * The destinations asked for this turn, the callbacks to run when their answers are cached, and the
+	 * answers as a promise (those nowMany gave), made only when a caller awaits them.
+	 */
+	interface Round {
+		readonly wanted: string[];
+		readonly then: (() => void)[];
+		found: Map<string, SourceInfo | null> | null;
+		error: unknown;
+		waiters: {resolve: (found: Map<string, SourceInfo | null>) => void; reject: (error: unknown) => void}[];
+	}
+	let round: Round | null = null;
+	const openRound = (nowMany: NonNullable<SourceProvider['nowMany']>): Round => {
+		if (round !== null) return round;
+		const current: Round = {wanted: [], then: [], found: null, error: undefined, waiters: []};
+		round = current;
+		const probe = (): void => {
+			round = null;
+			// A throw here (host facts unreadable) fails the names that waited, not the process.
+			try {
+				const found = new Map<string, SourceInfo | null>();
+				const given = nowMany(current.wanted);
+				current.wanted.forEach((d, i) => {
+					const source = given[i];
+					if (source === undefined) return;
+					found.set(d, source);
+					remember(d, source);
+				});
+				current.found = found;
+			} catch (error) {
+				current.error = error;
+			}
+			for (const waiter of current.waiters) {
+				if (current.found !== null) waiter.resolve(current.found);
+				else waiter.reject(current.error);
+			}
+			// The callbacks judge with `known`; what the round did not answer (or all, after a throw) they
+			// take to the provider's promise, whose own round reports the error to that name.
+			for (const then of current.then) {
+				try {
+					then();
+				} catch (error) {
+					// Every name of the round still gets its turn; the error surfaces as any callback's would.
+					queueMicrotask(() => {
+						throw error;
+					});
+				}
+			}
+		};
+		setImmediate(probe);
+		return current;
+	};
 	const probeTogether = (destinations: readonly string[], nowMany: NonNullable<SourceProvider['nowMany']>): Promise<Map<string, SourceInfo | null>> => {
-		if (round === null) {
-			const wanted: string[] = [];
-			const answers = new Promise<Map<string, SourceInfo | null>>((resolve, reject) =>
-				setImmediate(() => {
-					round = null;
-					// A throw here (host facts unreadable) fails the names that waited, not the process.
-					try {
-						const found = new Map<string, SourceInfo | null>();
-						const given = nowMany(wanted);
-						wanted.forEach((d, i) => {
-							const source = given[i];
-							if (source === undefined) return;
-							found.set(d, source);
-							remember(d, source);
-						});
-						resolve(found);
-					} catch (error) {
-						reject(error);
-					}
-				}),
-			);
-			round = {wanted, answers};
-		}
-		round.wanted.push(...destinations);
-		return round.answers;
+		const current = openRound(nowMany);
+		current.wanted.push(...destinations);
+		return new Promise((resolve, reject) => current.waiters.push({resolve, reject}));
 	};
 	/** A cached answer, else the provider's own immediate one (not cached: it is as cheap as the cache); undefined: ask. */
 	const known = (destination: string): SourceInfo | null | undefined => {
@@ -70,5 +104,12 @@ export function cachedSources(provider: SourceProvider, limit = 16384): SourcePr
 		for (const [destination, source] of fresh) remember(destination, source);
 		return out;
 	};
-	return Object.assign(cachedProvider, {known});
+	const nowMany = provider.nowMany;
+	if (nowMany === undefined) return Object.assign(cachedProvider, {known});
+	const request = (destinations: readonly string[], then: () => void): void => {
+		const current = openRound(nowMany);
+		for (const d of destinations) if (!cache.has(d)) current.wanted.push(d);
+		current.then.push(then);
+	};
+	return Object.assign(cachedProvider, {known, request});
 }

@@ -161,18 +161,47 @@ class LeanName {
 		const general = this.#shared.general;
 		const host: HostOutcome = {name: this.qname, unicode: this.#unicode, a, aaaa};
 		let now: HostResult | null;
+		const ips = this.ips;
 		try {
-			offerIps(this.ips);
+			offerIps(ips);
 			now = general.concludeNow(host, this.#input, this.#index);
 		} catch (error) {
 			this.fail(error);
 			return;
 		} finally {
 			offerIps(none);
-			this.ips.length = 0;
+		}
+		if (now !== null) {
+			ips.length = 0;
+			this.#done(now);
+			return;
+		}
+		// Judged again once the sources of this turn's names are in (one round of probes for all), with
+		// the same Ips offered (a copy, kept for the turn only).
+		const kept = ips.slice();
+		ips.length = 0;
+		if (!general.concludeSoon(host, () => this.#concludeAgain(host, kept))) this.#conclude(host);
+	}
+
+	/** concludeNow after the sources' round; the awaited path for what the round could not answer. */
+	#concludeAgain(host: HostOutcome, ips: readonly Ip[]): void {
+		let now: HostResult | null;
+		try {
+			offerIps(ips);
+			now = this.#shared.general.concludeNow(host, this.#input, this.#index);
+		} catch (error) {
+			this.fail(error);
+			return;
+		} finally {
+			offerIps(none);
 		}
 		if (now !== null) this.#done(now);
-		else general.conclude(host, this.#input, this.#index).then(this.#done, this.fail);
+		else this.#conclude(host);
+	}
+
+	/** The awaited path: selection through the sources provider's promise (and DNS64 discovery). */
+	#conclude(host: HostOutcome): void {
+		this.#shared.general.conclude(host, this.#input, this.#index).then(this.#done, this.fail);
 	}
 
 	/** A try lean-answer.ts left: judged from the decoded reply, or continued on the general path. */

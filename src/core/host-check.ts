@@ -9,7 +9,7 @@ import {discoverNat64} from '../resolve/nat64-discovery.js';
 import {wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
 import {describeRule} from '../select/rfc6724.js';
 import type {HostResult} from './host-result.js';
-import {selectAddresses, selectAddressesNow, type Selection, type SelectionSettings} from './selection.js';
+import {selectAddresses, selectAddressesNow, selectionDestinations, type Selection, type SelectionSettings} from './selection.js';
 import {judge} from './verdict.js';
 
 export interface HostCheckOptions {
@@ -41,6 +41,13 @@ export interface HostChecker {
 	conclude(host: HostOutcome, input: string, index: number): Promise<HostResult>;
 	/** conclude's result at once when nothing must be waited for (DNS64 prefixes known, every Source(D) known), else null. */
 	concludeNow(host: HostOutcome, input: string, index: number): HostResult | null;
+	/**
+	 * Calls `then` once the sources provider's next round of probes is in (SourceProvider.request), when
+	 * concludeNow may answer what it could not before (it gives null where the round did not answer
+	 * everything: then conclude). False, and `then` is never called, when the provider has no rounds or
+	 * the DNS64 prefixes are not known yet.
+	 */
+	concludeSoon(host: HostOutcome, then: () => void): boolean;
 	/** The rotation start for the next host (resolv.conf `rotate`), 0 otherwise. */
 	nextFirstServer(): number;
 	readonly deadlines: DeadlineQueue;
@@ -75,10 +82,18 @@ export function createHostChecker(options: HostCheckOptions, deadlines = new Dea
 		const selection = selectAddressesNow(host.a, host.aaaa, nat64, options.selection);
 		return selection === undefined ? null : finish(host, input, index, selection);
 	};
+	const concludeSoon = (host: HostOutcome, then: () => void): boolean => {
+		const request = options.selection.sources.request;
+		if (request === undefined || !selects(host)) return false;
+		if (host.aaaa.addresses.length > 0 && nat64Now === null) return false;
+		request(selectionDestinations(host.a, host.aaaa), then);
+		return true;
+	};
 	return {
 		deadlines,
 		conclude,
 		concludeNow,
+		concludeSoon,
 		nextFirstServer,
 		async check(input, index, hooks = {}) {
 			const firstServer = nextFirstServer();

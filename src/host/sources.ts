@@ -18,6 +18,13 @@ export interface SourceProvider {
 	 * wait on a batch of probes.
 	 */
 	readonly nowMany?: (destinations: readonly string[]) => (SourceInfo | null | undefined)[];
+	/**
+	 * Asks for `destinations` in the provider's next round of probes (batch/cached-sources.ts: one
+	 * nowMany a turn of the event loop) and calls `then` once that round is over, so that `known` then
+	 * answers what the round found (what it could not answer stays unknown: ask). For a caller that can
+	 * judge synchronously once the sources are in, without a promise per name.
+	 */
+	readonly request?: (destinations: readonly string[], then: () => void) => void;
 }
 
 /** The kernel's answers, as getaddrinfo gets them; host facts are read once per provider. */

@@ -148,6 +148,68 @@ describe('selection without waiting', () => {
 		expect(rounds[1]).toEqual(['198.51.100.1']);
 	});
 
+	it('request: the names of one turn join one round with the promise askers, and their callbacks run once known answers', async () => {
+		const info = (address: string): SourceInfo => ({address, prefixLen: 64, deprecated: false, home: false, native: true, interface: 'eth0'});
+		const rounds: string[][] = [];
+		const kernelLike: SourceProvider = Object.assign(async (destinations: readonly string[]) => new Map(destinations.map((d) => [d, info('fe80::9')])), {
+			nowMany: (destinations: readonly string[]): (SourceInfo | null | undefined)[] => {
+				rounds.push([...destinations]);
+				return destinations.map((d) => (d.startsWith('fe80') ? undefined : d.startsWith('192.0.2.') ? info('192.0.2.9') : null));
+			},
+		});
+		const cached = cachedSources(kernelLike);
+		const request = cached.request;
+		expect(request).toBeDefined();
+		const seen: (SourceInfo | null | undefined)[][] = [];
+		const know = (list: readonly string[]) => (): void => void seen.push(list.map((d) => cached.known?.(d)));
+		request?.(['192.0.2.1', '2001:db8::1'], know(['192.0.2.1', '2001:db8::1']));
+		const awaited = cached(['192.0.2.2']);
+		request?.(['192.0.2.1', 'fe80::1%eth0'], know(['192.0.2.1', 'fe80::1%eth0']));
+		// Nothing runs before the round.
+		expect(seen).toEqual([]);
+		expect((await awaited).get('192.0.2.2')).toEqual(info('192.0.2.9'));
+		expect(rounds).toEqual([['192.0.2.1', '2001:db8::1', '192.0.2.2', '192.0.2.1', 'fe80::1%eth0']]);
+		// Each callback ran once, after the answers were held; what nowMany could not answer stays unknown.
+		expect(seen).toEqual([
+			[info('192.0.2.9'), null],
+			[info('192.0.2.9'), undefined],
+		]);
+		// A request for what is held asks nothing new, but still waits for (and joins) the next round.
+		let later = 0;
+		request?.(['192.0.2.1'], () => later++);
+		expect(later).toBe(0);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(later).toBe(1);
+		expect(rounds[1]).toEqual([]);
+		// Without nowMany (no addon) a cache has no rounds to join.
+		expect(cachedSources(async () => new Map()).request).toBeUndefined();
+	});
+
+	it('request: a nowMany that throws still runs every callback (they find nothing known), and a throwing callback stops no other', async () => {
+		const failing: SourceProvider = Object.assign(async (destinations: readonly string[]) => new Map(destinations.map((d) => [d, null])), {
+			nowMany: (): (SourceInfo | null | undefined)[] => {
+				throw new Error('host facts unreadable');
+			},
+		});
+		const cached = cachedSources(failing);
+		const known: (SourceInfo | null | undefined)[] = [];
+		const uncaught: unknown[] = [];
+		const onUncaught = (error: unknown): void => void uncaught.push(error);
+		process.prependListener('uncaughtException', onUncaught);
+		try {
+			cached.request?.(['192.0.2.1'], () => {
+				throw new Error('a name failed');
+			});
+			cached.request?.(['2001:db8::1'], () => void known.push(cached.known?.('2001:db8::1')));
+			await new Promise((resolve) => setImmediate(resolve));
+			await new Promise((resolve) => setImmediate(resolve));
+		} finally {
+			process.removeListener('uncaughtException', onUncaught);
+		}
+		expect(known).toEqual([undefined]);
+		expect(uncaught.map((e) => (e as Error).message)).toEqual(['a name failed']);
+	});
+
 	it('a nowMany that throws fails the asks of its turn (a rejection), not the process', async () => {
 		const failing: SourceProvider = Object.assign(async (destinations: readonly string[]) => new Map(destinations.map((d) => [d, null])), {
 			nowMany: (): (SourceInfo | null | undefined)[] => {
