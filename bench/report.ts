@@ -159,6 +159,7 @@ export function render(r: Results): {text: string; floors: Floor[]} {
 					ratioRow('he6 default / the bare node:dgram anchor (what a client on node:dgram, one datagram a system call, reaches here)', 'he6-default', 'dgram-500'),
 					ratioRow('bare node:dgram anchor / Node best', 'dgram-500', nodeBest),
 					ratioRow('bare node:dgram anchor / ceiling', 'dgram-500', 'ceiling-100'),
+					ratioRow("he6 with this host's kernel sources / he6 default with --sources (what asking the kernel for Source(D) of every address costs; each address of this zone is unique)", 'kernel-default', 'he6-default'),
 				],
 			),
 		);

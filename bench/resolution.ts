@@ -6,7 +6,8 @@ import {countNdjson, judgeCounts, parseCounts, type Verdict} from './gate.js';
 import {measure, type Measured} from './measure.js';
 
 /** `dgram`: the anchor (bench/node-dgram.mjs), the least a node:dgram client spends; not a floor of the issue. */
-export type ClientKind = 'ceiling' | 'he6' | 'node' | 'dgram';
+/** `kernel`: he6-dns batch with this host's kernel sources (no --sources), an informational row. */
+export type ClientKind = 'ceiling' | 'he6' | 'kernel' | 'node' | 'dgram';
 
 export interface Config {
 	readonly label: string;
@@ -37,18 +38,22 @@ export function configs(): Config[] {
 	return [
 		{label: 'dnsperf ceiling (-q 100 -c 4)', kind: 'ceiling', concurrency: 100},
 		...he6Concurrencies.map((c): Config => ({label: `he6-dns batch ${c === null ? '(default)' : `--concurrency ${c}`}`, kind: 'he6', concurrency: c})),
+		{label: "he6-dns batch, this host's kernel sources (no --sources; not judged)", kind: 'kernel', concurrency: null},
 		...nodeConcurrencies.map((c): Config => ({label: `Node dns.promises.Resolver, C=${c}`, kind: 'node', concurrency: c})),
 		{label: 'anchor: bare node:dgram, pre-built queries, C=500', kind: 'dgram', concurrency: 500},
 	];
 }
 
 /** The he6-dns batch argv (NDJSON to `out`); shared with the pacing and 1M rows. */
-export function he6BatchArgv(ctx: Context, names: string, extra: readonly string[]): string[] {
+export function he6BatchArgv(ctx: Context, names: string, extra: readonly string[], kernelSources = false): string[] {
 	// Decision: a what-if source map (--sources) and glibc's built-in tables, so the figure is resolution,
 	// not one kernel source probe per unique address (every address in this zone is unique), and does not
 	// depend on this machine's interfaces; --resolv-conf /dev/null for glibc's default timeout and attempts;
-	// --no-dns64 since the fenced Unbound refuses ipv4only.arpa anyway.
-	return [process.execPath, ctx.he6, 'batch', names, `@127.0.0.1:${ctx.servers.unbound.port}`, '--resolv-conf', '/dev/null', '--no-dns64', '--stack', 'glibc', '--gai-conf', '/dev/null', '--sources', ctx.sourcesFile, ...extra];
+	// --no-dns64 since the fenced Unbound refuses ipv4only.arpa anyway. `kernelSources`: without
+	// --sources, as a user runs it (the kernel's route lookups, one per unique address), for the row
+	// that shows what that costs.
+	const sources = kernelSources ? [] : ['--sources', ctx.sourcesFile];
+	return [process.execPath, ctx.he6, 'batch', names, `@127.0.0.1:${ctx.servers.unbound.port}`, '--resolv-conf', '/dev/null', '--no-dns64', '--stack', 'glibc', '--gai-conf', '/dev/null', ...sources, ...extra];
 }
 
 const field = (text: string, name: string): number => Number(new RegExp(`${name}:\\s+([\\d.]+)`).exec(text)?.[1] ?? NaN);
@@ -94,10 +99,10 @@ async function runOnce(ctx: Context, config: Config, run: number): Promise<Run> 
 			detail: `${Math.round(parsed.qps)} q/s, ${parsed.lost} lost`,
 		};
 	}
-	if (config.kind === 'he6') {
+	if (config.kind === 'he6' || config.kind === 'kernel') {
 		rmSync(stdout, {force: true});
 		const extra = ['--format', 'ndjson', '-o', stdout, ...(config.concurrency === null ? [] : ['--concurrency', String(config.concurrency)])];
-		const measured = await clientRun(ctx, config.label, he6BatchArgv(ctx, ctx.fixture.namesFile, extra), run);
+		const measured = await clientRun(ctx, config.label, he6BatchArgv(ctx, ctx.fixture.namesFile, extra, config.kind === 'kernel'), run);
 		const counts = await countNdjson(stdout).catch(() => ({names: 0, a: 0, aaaa: 0, nodata: 0, errors: 1}));
 		rmSync(stdout, {force: true});
 		const verdict = judgeCounts(counts, ctx.fixture.expected);
