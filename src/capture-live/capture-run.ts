@@ -21,6 +21,8 @@ export interface CaptureRunOptions extends Omit<PipelineOptions, 'onEvent'> {
 	readonly writePath?: string | null;
 	/** How often a quiet live capture moves time on, so unanswered queries time out (ms). */
 	readonly tickMs?: number;
+	/** The output's backpressure (FrameHandlers.ready), asked between a file's chunks and the inventory's. */
+	readonly ready?: () => Promise<void> | null;
 }
 
 export interface CaptureResult {
@@ -76,6 +78,7 @@ export function startCapture(options: CaptureRunOptions): CaptureRun {
 						if (options.durationMs != null) timers.push(setTimeout(() => stop('duration'), options.durationMs));
 					}
 				},
+				...(options.ready === undefined ? {} : {ready: options.ready}),
 				onFrame: (frame) => {
 					if (stoppedBy !== null) return;
 					if (!source.live && options.durationMs != null) {

@@ -66,7 +66,7 @@ export function openFileSource(pcap: PcapModule | null, options: FileSourceOptio
 			stopped = true;
 		},
 		run(handlers: FrameHandlers): Promise<SourceEnd> {
-			if (pcap === null || (kind === 'pcap' && options.filter === null)) return Promise.resolve(readClassic(options.path, handlers, () => stopped));
+			if (pcap === null || (kind === 'pcap' && options.filter === null)) return readClassic(options.path, handlers, () => stopped);
 			return readOffline(pcap, options, kind, handlers, () => stopped);
 		},
 	};
@@ -75,8 +75,11 @@ export function openFileSource(pcap: PcapModule | null, options: FileSourceOptio
 /** Bytes read per chunk: large enough that reads cost nothing next to decoding, small enough to stay flat in memory. */
 const chunkBytes = 4 << 20;
 
-/** Reads a classic pcap file chunk by chunk; a record cut by a chunk's end is carried to the next. */
-function readClassic(path: string, handlers: FrameHandlers, stopped: () => boolean): SourceEnd {
+/**
+ * Reads a classic pcap file chunk by chunk; a record cut by a chunk's end is carried to the next.
+ * Between chunks it waits while the consumer says so (handlers.ready: output piped to a slower reader).
+ */
+async function readClassic(path: string, handlers: FrameHandlers, stopped: () => boolean): Promise<SourceEnd> {
 	const fd = openForReading(path);
 	try {
 		let buffer = Buffer.allocUnsafe(chunkBytes);
@@ -101,6 +104,9 @@ function readClassic(path: string, handlers: FrameHandlers, stopped: () => boole
 			const scan = scanPcapRecords(buffer.subarray(0, filled), start, header, final, onFrame);
 			if (scan.error !== null) return {error: `${path}: ${scan.error} (at byte ${base + scan.offset})`};
 			if (final || stopped()) return {error: null};
+			const wait = handlers.ready?.();
+			if (wait != null) await wait;
+			if (stopped()) return {error: null};
 			// Move the incomplete record to the front, growing the buffer for a record larger than a chunk
 			// (a snaplen above 256 KiB allows one), but never beyond what the file still holds.
 			const rest = filled - scan.offset;

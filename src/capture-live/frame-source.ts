@@ -9,6 +9,11 @@ export interface FrameHandlers {
 	 * use it before returning (the pipeline and the pcap writer do).
 	 */
 	readonly onFrame: (frame: Frame) => void;
+	/**
+	 * The consumer's backpressure: a promise to wait for before more frames are read, or null to go on.
+	 * A file reader asks between chunks (see capture-run.ts); a live session cannot pause the wire.
+	 */
+	readonly ready?: () => Promise<void> | null;
 }
 
 /** How reading ended: `error` is null at a clean end of file or after stop(). */

@@ -13,7 +13,7 @@ import {exchangeLine, inventoryLine, inventoryTable, summaryText} from '../repor
 import {exchangeJsonLine, nameJsonLine, writeExchangeJson, writeNameJson} from '../report/capture-json.js';
 import {JsonBytes} from '../report/json-bytes.js';
 import {tuneForLongRun} from './long-run.js';
-import {ChunkedOutput} from '../report/chunked-output.js';
+import {ChunkedOutput, outputBacklog} from '../report/chunked-output.js';
 import {jsonLine} from '../report/json.js';
 import {loadConfig} from './config.js';
 import {UsageError} from './errors.js';
@@ -97,11 +97,21 @@ async function openSource(settings: CaptureSettings): Promise<FrameSource> {
 interface CaptureSink {
 	readonly onOpen: (source: FrameSource, linktype: number) => void;
 	readonly onEvent: (event: CaptureEvent) => void;
+	/** The output's backpressure for a file's reading (FrameHandlers.ready); absent: never wait. */
+	readonly ready?: () => Promise<void> | null;
 	readonly finish: (result: CaptureResult | null) => Promise<void>;
 }
 
 /** What a file's JSON lines are gathered into before a write. */
 const chunkBytes = 1 << 20;
+
+/**
+ * Bytes queued on the output before a file's reading waits for it to drain. Decision: a file is read
+ * and decoded without yielding, so into a pipe (`| jq`, `| gzip`) every line queued in memory until the
+ * end: ~165 MB for 400k packets, and without bound for a larger file. A regular file or /dev/null is
+ * written synchronously and never queues.
+ */
+const queueLimit = 8 << 20;
 
 function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: NodeJS.WritableStream): CaptureSink {
 	const names: NameEvent[] = [];
@@ -151,6 +161,7 @@ function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: Node
 			}
 		},
 		finish: async () => drain(),
+		ready: () => (live ? null : outputBacklog(out, queueLimit)),
 	};
 }
 
@@ -247,6 +258,7 @@ export async function captureCommand(flags: CaptureFlags): Promise<number> {
 				source,
 				onEvent: sink.onEvent,
 				onOpen: (linktype) => sink.onOpen(source, linktype),
+				...(sink.ready === undefined ? {} : {ready: sink.ready}),
 				durationMs: settings.durationMs,
 				count: settings.count,
 				maxPending: settings.maxPending,

@@ -22,6 +22,8 @@ export interface InventoryOptions {
 	 * it, asking for Source(D) a chunk of names at a time.
 	 */
 	readonly final?: boolean;
+	/** The output's backpressure: on the final path, a promise to wait for before the next chunk's records, or null. */
+	readonly ready?: () => Promise<void> | null;
 }
 
 /** The reply a family is judged by, as #judgeFamily reads it (made from a FamilyState when judged). */
@@ -236,6 +238,8 @@ export class Inventory {
 					}
 				}
 				for (const name of judged) onRecord(this.#record(name, nat64, settings, sources, noAaaa));
+				const wait = options.ready?.();
+				if (wait != null) await wait;
 			}
 			return;
 		}

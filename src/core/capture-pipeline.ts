@@ -30,6 +30,8 @@ export interface PipelineOptions extends CorrelateOptions {
 	 * message through decodeMessage. Same events either way; the differential tests compare the two.
 	 */
 	readonly decoder?: 'lean' | 'general';
+	/** The output's backpressure: awaited between chunks of the inventory's names at the end (InventoryOptions.ready). */
+	readonly ready?: () => Promise<void> | null;
 }
 
 export interface PipelineStats {
@@ -134,7 +136,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 		async flush(end = {}) {
 			emit(correlator.flush());
 			// Each name's record goes out as it is judged: 100k records are never all held at once.
-			await inventory.judgeAll({selection: options.selection ?? null, noAaaa: options.noAaaa ?? false, nat64: options.nat64 ?? [], final: true}, options.onEvent);
+			await inventory.judgeAll({selection: options.selection ?? null, noAaaa: options.noAaaa ?? false, nat64: options.nat64 ?? [], final: true, ...(options.ready === undefined ? {} : {ready: options.ready})}, options.onEvent);
 			const c = correlator.stats;
 			const summary: SummaryEvent = {
 				kind: 'summary',

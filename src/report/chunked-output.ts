@@ -37,3 +37,25 @@ export class ChunkedOutput {
 		this.#used = 0;
 	}
 }
+
+/**
+ * A promise that settles once `out` has drained, when more than `limit` bytes wait in its queue (a
+ * pipe whose reader is slower than the writer), or null when the writer may go on. It also settles
+ * when the stream closes or fails (the reader went away: the write error then takes its usual course).
+ * A regular file or /dev/null is written synchronously and never queues.
+ */
+export function outputBacklog(out: NodeJS.WritableStream, limit: number): Promise<void> | null {
+	const queued = (out as unknown as {writableLength?: number}).writableLength ?? 0;
+	if (queued <= limit) return null;
+	return new Promise((resolve) => {
+		const done = (): void => {
+			out.off('drain', done);
+			out.off('close', done);
+			out.off('error', done);
+			resolve();
+		};
+		out.once('drain', done);
+		out.once('close', done);
+		out.once('error', done);
+	});
+}

@@ -207,6 +207,19 @@ describe('compact inventory', () => {
 			if (v6 !== undefined) read.add((list[i] as ExchangeEvent).answers[0]?.data as string).add(v6);
 		}
 		expect(new Set(asked)).toEqual(read);
+		// With the output's backpressure: no record is made while it waits, and the same records come after.
+		let waits = 0;
+		let release: () => void = () => {};
+		const made: string[] = [];
+		const judging = inventory.judgeAll({selection: {...selection, sources: provider}, final: true, ready: () => (waits++ === 0 ? new Promise<void>((resolve) => (release = resolve)) : null)}, (r) => void made.push(r.name));
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const whileWaiting = made.length;
+		expect(whileWaiting).toBeGreaterThan(0);
+		expect(whileWaiting).toBeLessThan(records.length);
+		release();
+		await judging;
+		expect(made).toEqual(records.map((r) => r.name));
+		expect(waits).toBeGreaterThan(1);
 	});
 
 	it('keeps one object for equal SOAs and none for different ones', async () => {

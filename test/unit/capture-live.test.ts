@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it, vi} from 'vitest';
 import type {CaptureEvent, ExchangeEvent} from '../../src/capture/events.js';
-import {readPcap, type Frame} from '../../src/capture/pcap-file.js';
+import {pcapHeader, pcapRecord, readPcap, type Frame} from '../../src/capture/pcap-file.js';
 import {startCapture} from '../../src/capture-live/capture-run.js';
 import {parseIpv6Route, parseRoute, pickDefault} from '../../src/capture-live/default-interface.js';
 import {openFileSource} from '../../src/capture-live/file-source.js';
@@ -127,6 +127,34 @@ describe('a file without libpcap', () => {
 		const partial = await startCapture({source: openFileSource(null, {path: cut, filter: null}), onEvent: () => {}}).done;
 		expect(partial.summary.packets).toBe(28);
 		expect(partial.error).toMatch(/cut\.pcap: record data cut off after 173 of 199 bytes \(at byte 2811\)/);
+	});
+
+	it("waits between chunks while the output says so (a pipe's backlog), and reads on when it drains", async () => {
+		// ~9 MB of frames: more than two of the reader's 4 MiB chunks.
+		const frames = dialog(30000);
+		const path = join(tmp, 'big.pcap');
+		writeFileSync(path, Buffer.concat([pcapHeader({linktype: 1}), ...frames.map((f) => pcapRecord(f))]));
+		let read = 0;
+		const asked: number[] = [];
+		let release: () => void = () => {};
+		const source = openFileSource(null, {path, filter: null});
+		const done = source.run({
+			onOpen: () => {},
+			onFrame: () => void read++,
+			// Waits once, after the first chunk; later asks go on.
+			ready: () => {
+				asked.push(read);
+				return asked.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : null;
+			},
+		});
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		const whileWaiting = read;
+		expect(whileWaiting).toBe(asked[0]);
+		expect(whileWaiting).toBeGreaterThan(0);
+		expect(whileWaiting).toBeLessThan(frames.length);
+		release();
+		expect(await done).toEqual({error: null});
+		expect(read).toBe(frames.length);
 	});
 
 	it('refuses pcapng, filters and unreadable files with one line', () => {

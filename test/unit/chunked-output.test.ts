@@ -1,7 +1,8 @@
 // ChunkedOutput writes the same bytes as writing every string at once, whatever the chunk size and the text.
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {ChunkedOutput} from '../../src/report/chunked-output.js';
+import {Writable} from 'node:stream';
+import {ChunkedOutput, outputBacklog} from '../../src/report/chunked-output.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 1000);
 const bytesOf = (chunk: Uint8Array | string): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
@@ -30,5 +31,48 @@ describe('ChunkedOutput', () => {
 		out.write('second line\n');
 		out.flush();
 		expect(written.map((c) => Buffer.from(c).toString())).toEqual(['first line\n', 'second line\n']);
+	});
+});
+
+describe('outputBacklog', () => {
+	/** A stream whose reader takes nothing until let go (a pipe to a slow reader). */
+	function slowPipe(): {out: Writable; letGo: () => void} {
+		const held: (() => void)[] = [];
+		let open = false;
+		const out = new Writable({
+			highWaterMark: 1024,
+			write(_chunk, _encoding, callback) {
+				if (open) callback();
+				else held.push(() => callback());
+			},
+		});
+		return {out, letGo: () => ((open = true), held.splice(0).forEach((f) => f()))};
+	}
+
+	it('is null while the queue is within the limit, and a promise that settles on drain beyond it', async () => {
+		const {out, letGo} = slowPipe();
+		out.write(Buffer.alloc(600));
+		expect(outputBacklog(out, 1000)).toBeNull();
+		out.write(Buffer.alloc(600));
+		const wait = outputBacklog(out, 1000);
+		expect(wait).not.toBeNull();
+		let settled = false;
+		void wait?.then(() => (settled = true));
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(settled).toBe(false);
+		letGo();
+		await wait;
+		expect(settled).toBe(true);
+		expect(out.listenerCount('drain') + out.listenerCount('close') + out.listenerCount('error')).toBe(0);
+	});
+
+	it('settles when the stream fails or closes instead (the reader went away), and never waits on a synchronous stream', async () => {
+		const {out} = slowPipe();
+		out.on('error', () => {});
+		out.write(Buffer.alloc(2000));
+		const wait = outputBacklog(out, 1000);
+		out.destroy(new Error('EPIPE'));
+		await expect(wait).resolves.toBeUndefined();
+		expect(outputBacklog({write: () => true} as unknown as NodeJS.WritableStream, 0)).toBeNull();
 	});
 });
