@@ -40,6 +40,11 @@ export interface BatchEngineOptions {
 	readonly emit: (record: BatchRecord) => void;
 	/** Aborted: take no new line; names in flight still finish. */
 	readonly stop: AbortSignal;
+	/**
+	 * The output's backlog (RecordWriter.backlog): while it gives a promise, no new name starts; names in
+	 * flight finish, and taking resumes when it settles. Absent: never wait.
+	 */
+	readonly backlog?: () => Promise<void> | null;
 }
 
 /** What progress views read; all counts, no results. */
@@ -79,6 +84,8 @@ export class BatchEngine {
 	#ended = false;
 	#parked: Task | null = null;
 	#pumping = false;
+	/** Waiting for the output's backlog to clear (EngineOptions.backlog). */
+	#held = false;
 	#busy = 0;
 	#failure: {error: unknown} | null = null;
 	#finish: (() => void) | null = null;
@@ -126,6 +133,7 @@ export class BatchEngine {
 		this.#pumping = true;
 		try {
 			while (!this.#o.stop.aborted && this.#failure === null) {
+				if (this.#held || this.#heldByOutput()) break;
 				if (this.#parked !== null) {
 					if (this.#busy >= this.#limit.value) break;
 					const task = this.#parked;
@@ -156,6 +164,18 @@ export class BatchEngine {
 		}
 		const drained = !taking || (this.#ended && this.#at >= this.#chunk.length && this.#parked === null);
 		if (drained && this.#busy === 0) this.#finish?.();
+	}
+
+	/** True, and taking resumes by itself later, when the output is behind (EngineOptions.backlog). */
+	#heldByOutput(): boolean {
+		const wait = this.#o.backlog?.() ?? null;
+		if (wait === null) return false;
+		this.#held = true;
+		void wait.then(() => {
+			this.#held = false;
+			this.#pump();
+		});
+		return true;
 	}
 
 	/** Reads the next chunk of lines; a read error ends the run at once, as a bug does. */

@@ -2,6 +2,7 @@
 import {closeSync, openSync, writeSync} from 'node:fs';
 import {csvHeader, csvLine, csvRow} from './csv.js';
 import {JsonBytes} from '../report/json-bytes.js';
+import {outputBacklog} from '../report/chunked-output.js';
 import type {BatchRecord} from './record.js';
 import type {BatchSummary} from './tally.js';
 
@@ -14,6 +15,8 @@ export interface ByteSink {
 	/** `bytes` may be reused once this returns. */
 	writeBytes(bytes: Uint8Array): void;
 	close(): void;
+	/** A promise to wait for before more records are made (the output is behind), or null; see outputBacklog. */
+	backlog?(): Promise<void> | null;
 }
 
 /** `-o FILE`: written with write(2) straight from the flush, so a flushed record is in the kernel. */
@@ -39,10 +42,23 @@ export function fileSink(path: string, append: boolean): ByteSink {
 	};
 }
 
-/** Standard output (synchronous for files and pipes on Linux, so nothing piles up in memory). */
+/**
+ * Bytes queued on standard output before the batch takes no new name until they drain. Decision: a
+ * file or /dev/null is written synchronously, but a pipe is not: its writes queue in memory while the
+ * reader is behind (`| less`, a slow `| jq`), and a 1M-name run into one queued every record. 8 MiB
+ * is ~8,000 records: far more than a flush, never more than a few MB of the run's memory.
+ */
+const stdoutQueueLimit = 8 << 20;
+
+/** Standard output: a file or /dev/null written synchronously; a pipe's queue held to stdoutQueueLimit (backlog). */
 export function stdoutSink(): ByteSink {
 	// A copy: the writer reuses its bytes, and a pipe's write may still hold them after returning.
-	return {write: (chunk) => void process.stdout.write(chunk), writeBytes: (bytes) => void process.stdout.write(Buffer.from(bytes)), close: () => undefined};
+	return {
+		write: (chunk) => void process.stdout.write(chunk),
+		writeBytes: (bytes) => void process.stdout.write(Buffer.from(bytes)),
+		close: () => undefined,
+		backlog: () => outputBacklog(process.stdout, stdoutQueueLimit),
+	};
 }
 
 /**
@@ -101,6 +117,11 @@ export class RecordWriter {
 			this.#sink.writeBytes(this.#bytes.buffer.subarray(0, this.#bytes.length));
 			this.#bytes.clear();
 		}
+	}
+
+	/** The sink's backlog (ByteSink.backlog): a promise to wait for before more records, or null. */
+	backlog(): Promise<void> | null {
+		return this.#sink.backlog?.() ?? null;
 	}
 
 	close(): void {

@@ -71,6 +71,7 @@ export function startBatch(options: BatchRunOptions): BatchRun {
 		tally: options.tally,
 		emit: (record) => options.writer.record(record),
 		stop: controller.signal,
+		backlog: () => options.writer.backlog(),
 	});
 	const meter = new ProgressMeter(engine, options.tally, options.totalLines, options.concurrency);
 	const started = monotonicMs();

@@ -45,7 +45,7 @@ interface Harness {
 	stop: AbortController;
 }
 
-function start(text: string, options: {concurrency?: number; delayMs?: (input: string) => number; resumed?: ResumedLines; shard?: {index: number; count: number}; fail?: string} = {}): Harness {
+function start(text: string, options: {concurrency?: number; delayMs?: (input: string) => number; resumed?: ResumedLines; shard?: {index: number; count: number}; fail?: string; backlog?: () => Promise<void> | null} = {}): Harness {
 	const h: Harness = {records: [], tally: new BatchTally(), checked: [], maxBusy: 0, run: Promise.resolve(), stop: new AbortController()};
 	let busy = 0;
 	const checker = {
@@ -70,6 +70,7 @@ function start(text: string, options: {concurrency?: number; delayMs?: (input: s
 		tally: h.tally,
 		emit: (record) => h.records.push(record),
 		stop: h.stop.signal,
+		...(options.backlog === undefined ? {} : {backlog: options.backlog}),
 	});
 	h.run = engine.run();
 	return h;
@@ -79,6 +80,45 @@ const byLine = (records: readonly BatchRecord[]): Map<number, Readonly<Record<st
 const status = (json: Readonly<Record<string, unknown>> | undefined, family: 'a' | 'aaaa'): unknown => (json?.[family] as {status?: unknown} | undefined)?.status;
 
 describe('BatchEngine', () => {
+	it('starts no name while the output is behind (backlog), lets those in flight finish, and goes on when it clears', async () => {
+		const lines = Array.from({length: 60}, (_, i) => `n${i}.example`);
+		let behind = false;
+		let clear: () => void = () => {};
+		const h = start(lines.join('\n') + '\n', {
+			concurrency: 4,
+			delayMs: () => 2,
+			backlog: () => (behind ? new Promise<void>((resolve) => (clear = resolve)) : null),
+		});
+		await new Promise((resolve) => setTimeout(resolve, 15));
+		behind = true;
+		await new Promise((resolve) => setTimeout(resolve, 40));
+		const startedWhileBehind = h.checked.length;
+		expect(startedWhileBehind).toBeLessThan(lines.length);
+		await new Promise((resolve) => setTimeout(resolve, 40));
+		// Nothing new began; what was in flight finished and was written.
+		expect(h.checked.length).toBe(startedWhileBehind);
+		expect(h.records.length).toBe(startedWhileBehind);
+		behind = false;
+		clear();
+		await h.run;
+		expect(h.records.map((r) => r.json['input']).sort()).toEqual([...lines].sort());
+	});
+
+	it('a stop while the output is behind ends the run with the names in flight written', async () => {
+		let clear: () => void = () => {};
+		let calls = 0;
+		const h = start(Array.from({length: 30}, (_, i) => `n${i}.example`).join('\n') + '\n', {
+			concurrency: 2,
+			backlog: () => (++calls > 3 ? new Promise<void>((resolve) => (clear = resolve)) : null),
+		});
+		await new Promise((resolve) => setTimeout(resolve, 30));
+		h.stop.abort();
+		await h.run;
+		expect(h.records.length).toBe(h.checked.length);
+		expect(h.records.length).toBeLessThan(30);
+		clear();
+	});
+
 	it('gives every name line exactly one record and none to comments or blanks, within the concurrency', async () => {
 		const names = Array.from({length: 200}, (_, i) => `h${i}.example`);
 		const h = start(`# list\n\n${names.join('\n')}\n`, {concurrency: 8, delayMs: () => 2});
