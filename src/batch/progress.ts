@@ -28,17 +28,19 @@ const windowMs = 5000;
 export class ProgressMeter {
 	readonly #engine: {progress(): BatchProgress};
 	readonly #tally: BatchTally;
-	readonly #totalLines: number | null;
+	#totalLines: number | null = null;
 	readonly #concurrency: number;
 	readonly #now: () => number;
 	readonly #started: number;
 	readonly #samples: {t: number; done: number}[] = [];
 
-	constructor(engine: {progress(): BatchProgress}, tally: BatchTally, totalLines: number | null, concurrency: number, now: () => number = monotonicMs) {
+	/** `totalLines`: the list's length, or a count still running (null until it is in; null: unknown). */
+	constructor(engine: {progress(): BatchProgress}, tally: BatchTally, totalLines: number | null | Promise<number | null>, concurrency: number, now: () => number = monotonicMs) {
 		this.#engine = engine;
 		this.#concurrency = concurrency;
 		this.#tally = tally;
-		this.#totalLines = totalLines;
+		if (totalLines instanceof Promise) void totalLines.then((n) => (this.#totalLines = n), () => undefined);
+		else this.#totalLines = totalLines;
 		this.#now = now;
 		this.#started = now();
 		this.#samples.push({t: this.#started, done: 0});

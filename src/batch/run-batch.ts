@@ -21,7 +21,8 @@ export interface BatchRunOptions {
 	readonly check: Omit<HostCheckOptions, 'channels' | 'pace'>;
 	/** The list, a chunk's lines at a time (line-reader.ts readLineBatches). */
 	readonly lines: AsyncIterable<readonly InputLine[]>;
-	readonly totalLines: number | null;
+	/** The list's length for the progress view, or a count still running; null: unknown (stdin). */
+	readonly totalLines: number | null | Promise<number | null>;
 	readonly concurrency: number;
 	readonly qps: number | null;
 	readonly shard: Shard | null;

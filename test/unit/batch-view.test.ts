@@ -2,7 +2,8 @@
 import {createElement} from 'react';
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
-import {progressLine, summaryText, type ProgressSnapshot} from '../../src/batch/progress.js';
+import {ProgressMeter, progressLine, summaryText, type ProgressSnapshot} from '../../src/batch/progress.js';
+import {BatchTally} from '../../src/batch/tally.js';
 import type {BatchSummary} from '../../src/batch/tally.js';
 import {BatchView} from '../../src/ui/BatchApp.js';
 import {PaletteProvider} from '../../src/ui/components/palette.js';
@@ -75,5 +76,31 @@ describe('batch view', () => {
 				'',
 			].join('\n'),
 		);
+	});
+});
+
+describe('ProgressMeter', () => {
+	it('takes the total from a count still running: unknown (no percentage, no ETA) until it is in', async () => {
+		let finish: (n: number | null) => void = () => {};
+		const count = new Promise<number | null>((resolve) => (finish = resolve));
+		let t = 0;
+		const engine = {progress: () => ({linesRead: 10 * t, bytesRead: 0, inFlight: 0, limit: 8})};
+		const meter = new ProgressMeter(engine, new BatchTally(), count, 8, () => t * 1000);
+		t = 1;
+		const before = meter.sample();
+		expect(before.totalLines).toBeNull();
+		expect(before.etaSeconds).toBeNull();
+		expect(progressLine(before)).not.toMatch(/%/);
+		finish(40);
+		await count;
+		t = 2;
+		const after = meter.sample();
+		expect(after.totalLines).toBe(40);
+		expect(after.etaSeconds).toBe(2);
+		expect(progressLine(after)).toMatch(/20\/40 lines \(50(\.0)?%\)/);
+		// A count that fails leaves the total unknown, as a list from stdin.
+		const failed = new ProgressMeter(engine, new BatchTally(), Promise.reject(new Error('EIO')), 8, () => 0);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(failed.sample().totalLines).toBeNull();
 	});
 });
