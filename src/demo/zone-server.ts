@@ -99,7 +99,8 @@ const classicUdpLimit = 512;
 /** How a reply leaves: per transport, bound to one client. */
 interface Replier {
 	readonly transport: Transport;
-	send(reply: Buffer): void;
+	/** `sent`: called once the reply has left for the kernel (sends leave in order). */
+	send(reply: Buffer, sent?: () => void): void;
 	/** UDP only: the reply from the second socket. */
 	sendFromOtherPort?(reply: Buffer): void;
 	/** TCP only: half a message, then close. */
@@ -183,9 +184,11 @@ class ZoneServerImpl implements ZoneServer {
 	}
 
 	#receiveUdp(bytes: Buffer, rinfo: dgram.RemoteInfo): void {
-		const send = (socket: dgram.Socket) => (reply: Buffer): void => {
-			if (!this.#closed) socket.send(reply, rinfo.port, rinfo.address, () => undefined);
-		};
+		const send =
+			(socket: dgram.Socket) =>
+			(reply: Buffer, sent?: () => void): void => {
+				if (!this.#closed) socket.send(reply, rinfo.port, rinfo.address, () => sent?.());
+			};
 		this.#handle(bytes, rinfo.address, rinfo.port, {transport: 'udp', send: send(this.#udp), sendFromOtherPort: send(this.#other)});
 	}
 
@@ -198,8 +201,8 @@ class ZoneServerImpl implements ZoneServer {
 		const clientPort = socket.remotePort ?? 0;
 		const replier: Replier = {
 			transport: 'tcp',
-			send: (reply) => {
-				if (socket.writable) socket.write(frame(reply));
+			send: (reply, sent) => {
+				if (socket.writable) socket.write(frame(reply), () => sent?.());
 			},
 			closeMidMessage: (reply) => {
 				if (socket.writable) socket.end(frame(reply).subarray(0, 2 + (reply.length >> 1)));
@@ -276,9 +279,16 @@ class ZoneServerImpl implements ZoneServer {
 				return replier.send(udp ? truncatedReply(query) : normal());
 			case 'close-tcp-mid-message':
 				return udp || !replier.closeMidMessage ? replier.send(truncatedReply(query)) : replier.closeMidMessage(normal());
-			case 'spoof-first':
-				for (const forged of action.forge(normal())) replier.send(forged);
-				return this.#perform(action.then ?? {kind: 'answer'}, query, replier, receivedAt);
+			case 'spoof-first': {
+				// `then` starts once the last forged reply has left (sends leave in order), and a delay in it
+				// counts from then: a 65k flood can take longer to leave a loaded machine than any fixed delay,
+				// and the real reply would follow it straight into a full receive buffer.
+				const forged = action.forge(normal());
+				const then = action.then ?? {kind: 'answer'};
+				if (forged.length === 0) return this.#perform(then, query, replier, receivedAt);
+				forged.forEach((reply, i) => replier.send(reply, i < forged.length - 1 ? undefined : () => this.#perform(then, query, replier, performance.now())));
+				return;
+			}
 		}
 	}
 
