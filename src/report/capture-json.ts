@@ -1,8 +1,9 @@
 // The `exchange` and `name` NDJSON lines written field by field as bytes: the same text as jsonLine(event), without JSON.stringify walking an object.
-import type {Attribution, ExchangeEvent, NameEvent, ObservedFamily} from '../capture/events.js';
+import type {Attribution, ExchangeEvent, ExchangeStatus, NameEvent, ObservedFamily} from '../capture/events.js';
 import type {AnswerRecord} from '../capture/records.js';
 import {fragment, JsonBytes} from './json-bytes.js';
-import {writeChain, writeSoa} from './json-text.js';
+import type {Transport} from '../transport/endpoint.js';
+import {aaaaKey, aKey, chainKey, nameStart, nextNameStart, serverKey, ttlKey, writeChain, writeSoa} from './json-text.js';
 
 /*
  * Decision: a capture writes an exchange line per reply (200k for a 400k-packet file) and a name
@@ -21,22 +22,21 @@ import {writeChain, writeSoa} from './json-text.js';
  * a status, the flags, the all-null tail of a replay's exchange), so a line is ~20 copies, not ~40.
  */
 const exchangeStart = fragment('{"kind":"exchange","client":');
-const serverKey = fragment(',"server":');
-const transportId: Readonly<Record<string, Uint8Array>> = {udp: fragment(',"transport":"udp","id":'), tcp: fragment(',"transport":"tcp","id":')};
+const transportId: Readonly<Record<Transport, Uint8Array>> = {udp: fragment(',"transport":"udp","id":'), tcp: fragment(',"transport":"tcp","id":')};
 const qnameKey = fragment(',"qname":');
 const qtypeKey = fragment(',"qtype":');
 const rcodeKey = fragment(',"rcode":');
 const answersKey = fragment(',"answers":[');
 const noAnswersRtt = fragment(',"answers":[],"rttMs":');
 const answersEndRtt = fragment('],"rttMs":');
-const statusTime: Readonly<Record<string, Uint8Array>> = {
+const statusTime: Readonly<Record<ExchangeStatus, Uint8Array>> = {
 	answered: fragment(',"status":"answered","time":'),
 	unanswered: fragment(',"status":"unanswered","time":'),
 	unsolicited: fragment(',"status":"unsolicited","time":'),
 };
 const retransmissionsKey = fragment(',"retransmissions":');
-/** `,"endedBy":…,"flags":` for each endedBy. */
-const endedByFlags: Readonly<Record<string, Uint8Array>> = {
+/** `,"endedBy":…,"flags":` for each endedBy (null under the key 'null'). */
+const endedByFlags: Readonly<Record<NonNullable<ExchangeEvent['endedBy']> | 'null', Uint8Array>> = {
 	null: fragment(',"endedBy":null,"flags":'),
 	timeout: fragment(',"endedBy":"timeout","flags":'),
 	'end-of-capture': fragment(',"endedBy":"end-of-capture","flags":'),
@@ -48,22 +48,18 @@ const nullFlagsSoa = fragment('null,"soa":');
 const nullTail = fragment(',"pairedWith":null,"pairFlag":null,"pid":null,"comm":null}\n');
 const pairedWithKey = fragment(',"pairedWith":');
 const pairedStart = fragment('{"id":');
-const pairedQtype = fragment(',"qtype":');
 const pairFlagKey = fragment(',"pairFlag":');
 const pidKey = fragment(',"pid":');
 const commKey = fragment(',"comm":');
 const lineEnd = fragment('}\n');
-const answerStart = fragment('{"name":');
-const nextAnswerStart = fragment(',{"name":');
 const typeKey = fragment(',"type":');
-const ttlKey = fragment(',"ttl":');
 const dataKey = fragment(',"data":');
 
 function writeAnswers(out: JsonBytes, answers: readonly AnswerRecord[]): void {
 	out.bytes(answersKey);
 	for (let i = 0; i < answers.length; i++) {
 		const rr = answers[i] as AnswerRecord;
-		out.bytes(i === 0 ? answerStart : nextAnswerStart);
+		out.bytes(i === 0 ? nameStart : nextNameStart);
 		out.string(rr.name);
 		out.bytes(typeKey);
 		out.string(rr.type);
@@ -82,13 +78,7 @@ export function writeExchangeJson(out: JsonBytes, e: ExchangeEvent): void {
 	out.string(e.client);
 	out.bytes(serverKey);
 	out.string(e.server);
-	const transport = transportId[e.transport];
-	if (transport !== undefined) out.bytes(transport);
-	else {
-		out.ascii(',"transport":');
-		out.string(e.transport);
-		out.ascii(',"id":');
-	}
+	out.bytes(transportId[e.transport]);
 	out.number(e.id);
 	out.bytes(qnameKey);
 	out.nullableString(e.qname);
@@ -99,23 +89,11 @@ export function writeExchangeJson(out: JsonBytes, e: ExchangeEvent): void {
 	if (e.answers.length === 0) out.bytes(noAnswersRtt);
 	else writeAnswers(out, e.answers);
 	out.nullableNumber(e.rttMs);
-	const status = statusTime[e.status];
-	if (status !== undefined) out.bytes(status);
-	else {
-		out.ascii(',"status":');
-		out.string(e.status);
-		out.ascii(',"time":');
-	}
+	out.bytes(statusTime[e.status]);
 	out.number(e.time);
 	out.bytes(retransmissionsKey);
 	out.number(e.retransmissions);
-	const endedBy = endedByFlags[String(e.endedBy)];
-	if (endedBy !== undefined) out.bytes(endedBy);
-	else {
-		out.ascii(',"endedBy":');
-		out.nullableString(e.endedBy);
-		out.ascii(',"flags":');
-	}
+	out.bytes(endedByFlags[e.endedBy ?? 'null']);
 	const flags = e.flags;
 	out.bytes(flags === null ? nullFlagsSoa : (flagsSoa[(flags.aa ? 4 : 0) + (flags.tc ? 2 : 0) + (flags.ad ? 1 : 0)] as Uint8Array));
 	writeSoa(out, e.soa);
@@ -128,7 +106,7 @@ export function writeExchangeJson(out: JsonBytes, e: ExchangeEvent): void {
 	else {
 		out.bytes(pairedStart);
 		out.number(e.pairedWith.id);
-		out.bytes(pairedQtype);
+		out.bytes(qtypeKey);
 		out.string(e.pairedWith.qtype);
 		out.ascii('}');
 	}
@@ -175,7 +153,6 @@ const answeredKey = fragment(',"answered":');
 const unansweredKey = fragment(',"unanswered":');
 const familyStatusKey = fragment(',"status":');
 const addressesKey = fragment(',"addresses":');
-const familyChainKey = fragment(',"chain":');
 
 function writeFamily(out: JsonBytes, f: ObservedFamily): void {
 	out.bytes(askedKey);
@@ -188,31 +165,28 @@ function writeFamily(out: JsonBytes, f: ObservedFamily): void {
 	out.nullableString(f.status);
 	out.bytes(addressesKey);
 	writeStrings(out, f.addresses);
-	out.bytes(familyChainKey);
+	out.bytes(chainKey);
 	writeChain(out, f.chain);
 	out.ascii('}');
 }
 
-const nameStart = fragment('{"kind":"name","name":');
+const nameLineStart = fragment('{"kind":"name","name":');
 const countKey = fragment(',"count":');
 const lastSeenKey = fragment(',"lastSeen":');
-const nameChainKey = fragment(',"chain":');
 const processesKey = fragment(',"processes":');
-const aKey = fragment(',"a":');
-const aaaaKey = fragment(',"aaaa":');
 const verdictKey = fragment(',"verdict":');
 const reasonKey = fragment(',"reason":');
 const chosenKey = fragment(',"chosen":');
 
 /** One name of the inventory as its NDJSON line (newline included) appended to `out`. */
 export function writeNameJson(out: JsonBytes, e: NameEvent): void {
-	out.bytes(nameStart);
+	out.bytes(nameLineStart);
 	out.string(e.name);
 	out.bytes(countKey);
 	out.number(e.count);
 	out.bytes(lastSeenKey);
 	out.number(e.lastSeen);
-	out.bytes(nameChainKey);
+	out.bytes(chainKey);
 	writeChain(out, e.chain);
 	out.bytes(processesKey);
 	writeProcesses(out, e.processes);

@@ -9,7 +9,7 @@
 import type {HostResult} from '../core/host-result.js';
 import type {RankedAddress, Selection} from '../core/selection.js';
 import type {ChainLink, FamilyOutcome, SoaRecord} from '../resolve/types.js';
-import {formatEndpoint, type Endpoint} from '../transport/endpoint.js';
+import {formatEndpoint, type Endpoint, type Transport} from '../transport/endpoint.js';
 import {jsonText} from './json.js';
 import {fragment, type JsonBytes} from './json-bytes.js';
 
@@ -29,10 +29,12 @@ function writeEndpoint(out: JsonBytes, endpoint: Endpoint): void {
  * The constant parts of the records, encoded once (JsonBytes.bytes copies each in one go: a third of
  * the time of copying them char code by char code); neighbouring constants and enum values are one fragment.
  */
-const linkStart = fragment('{"name":');
-const nextLinkStart = fragment(',{"name":');
+/** Keys shared with report/capture-json.ts (its answers, endpoints, families and name lines have them too). */
+export const nameStart = fragment('{"name":');
+export const nextNameStart = fragment(',{"name":');
+export const ttlKey = fragment(',"ttl":');
+export const serverKey = fragment(',"server":');
 const targetKey = fragment(',"target":');
-const ttlKey = fragment(',"ttl":');
 
 /** A CNAME chain as JSON: `[{"name":…,"target":…,"ttl":…},…]` (a family's and a capture's). */
 export function writeChain(out: JsonBytes, chain: readonly ChainLink[]): void {
@@ -43,7 +45,7 @@ export function writeChain(out: JsonBytes, chain: readonly ChainLink[]): void {
 	out.ascii('[');
 	for (let i = 0; i < chain.length; i++) {
 		const link = chain[i] as ChainLink;
-		out.bytes(i === 0 ? linkStart : nextLinkStart);
+		out.bytes(i === 0 ? nameStart : nextNameStart);
 		out.string(link.name);
 		out.bytes(targetKey);
 		out.string(link.target);
@@ -54,7 +56,6 @@ export function writeChain(out: JsonBytes, chain: readonly ChainLink[]): void {
 	out.ascii(']');
 }
 
-const soaStart = fragment('{"name":');
 const mnameKey = fragment(',"mname":');
 const rnameKey = fragment(',"rname":');
 const serialKey = fragment(',"serial":');
@@ -69,7 +70,7 @@ export function writeSoa(out: JsonBytes, soa: SoaRecord | null): void {
 		out.ascii('null');
 		return;
 	}
-	out.bytes(soaStart);
+	out.bytes(nameStart);
 	out.string(soa.name);
 	out.bytes(ttlKey);
 	out.number(soa.ttl);
@@ -92,14 +93,14 @@ export function writeSoa(out: JsonBytes, soa: SoaRecord | null): void {
 
 /** `{"status":"…","qname":` for each status; a status outside the list is written as it comes. */
 const statusQname = new Map<string, Uint8Array>();
-const familyChainKey = fragment(',"chain":');
+export const chainKey = fragment(',"chain":');
 const addressesStart = fragment(',"addresses":[');
 const addressStart = fragment('{"address":');
 const nextAddressStart = fragment(',{"address":');
 const addressesEndSoa = fragment('],"soa":');
 const otherRecordsKey = fragment(',"otherRecords":');
-const serverKey = fragment(',"server":');
-const transportRtt: Readonly<Record<string, Uint8Array>> = {
+/** `,"transport":…,"rttMs":` for each transport (null under the key 'null'). */
+const transportRtt: Readonly<Record<Transport | 'null', Uint8Array>> = {
 	null: fragment(',"transport":null,"rttMs":'),
 	udp: fragment(',"transport":"udp","rttMs":'),
 	tcp: fragment(',"transport":"tcp","rttMs":'),
@@ -119,7 +120,7 @@ export function writeFamily(out: JsonBytes, o: FamilyOutcome): void {
 	}
 	out.bytes(start);
 	out.string(o.qname);
-	out.bytes(familyChainKey);
+	out.bytes(chainKey);
 	writeChain(out, o.chain);
 	out.bytes(addressesStart);
 	for (let i = 0; i < o.addresses.length; i++) {
@@ -139,13 +140,7 @@ export function writeFamily(out: JsonBytes, o: FamilyOutcome): void {
 	out.bytes(serverKey);
 	if (o.server === null) out.ascii('null');
 	else writeEndpoint(out, o.server);
-	const transport = transportRtt[String(o.transport)];
-	if (transport !== undefined) out.bytes(transport);
-	else {
-		out.ascii(',"transport":');
-		out.nullableString(o.transport);
-		out.ascii(',"rttMs":');
-	}
+	out.bytes(transportRtt[o.transport ?? 'null']);
 	out.nullableNumber(o.rttMs);
 	out.bytes(queriesKey);
 	out.number(o.queries);
@@ -157,14 +152,13 @@ export function writeFamily(out: JsonBytes, o: FamilyOutcome): void {
 	out.ascii('}');
 }
 
-const rankedStart = fragment('{"address":');
 const familyASource = fragment(',"family":"A","source":');
 const familyAaaaSource = fragment(',"family":"AAAA","source":');
 const interfaceKey = fragment(',"interface":');
 const synthesizedKey = fragment(',"synthesized":');
 
 function writeRanked(out: JsonBytes, r: RankedAddress): void {
-	out.bytes(rankedStart);
+	out.bytes(addressStart);
 	out.string(r.address);
 	out.bytes(r.family === 'A' ? familyASource : familyAaaaSource);
 	out.nullableString(r.source);
@@ -205,8 +199,8 @@ function writeSelection(out: JsonBytes, s: Selection | null): void {
 }
 
 const unicodeKey = fragment('"unicode":');
-const aKey = fragment(',"a":');
-const aaaaKey = fragment(',"aaaa":');
+export const aKey = fragment(',"a":');
+export const aaaaKey = fragment(',"aaaa":');
 const selectionKey = fragment(',"selection":');
 /** `,"verdict":"…","reason":` for each verdict. */
 const verdictReason = new Map<string, Uint8Array>();
