@@ -28,20 +28,18 @@ export function cachedSources(provider: SourceProvider, limit = 16384): SourcePr
 		cache.set(destination, source);
 	};
 	/**
-	 * The destinations asked for this turn, the callbacks to run when their answers are cached, and the
-	 * answers as a promise (those nowMany gave), made only when a caller awaits them.
+	 * The destinations asked for this turn, the callbacks to run when their answers are cached, and those
+	 * who await the answers (those nowMany gave) as a promise.
 	 */
 	interface Round {
 		readonly wanted: string[];
 		readonly then: (() => void)[];
-		found: Map<string, SourceInfo | null> | null;
-		error: unknown;
-		waiters: {resolve: (found: Map<string, SourceInfo | null>) => void; reject: (error: unknown) => void}[];
+		readonly waiters: {resolve: (found: Map<string, SourceInfo | null>) => void; reject: (error: unknown) => void}[];
 	}
 	let round: Round | null = null;
 	const openRound = (nowMany: NonNullable<SourceProvider['nowMany']>): Round => {
 		if (round !== null) return round;
-		const current: Round = {wanted: [], then: [], found: null, error: undefined, waiters: []};
+		const current: Round = {wanted: [], then: [], waiters: []};
 		round = current;
 		const probe = (): void => {
 			round = null;
@@ -55,13 +53,9 @@ export function cachedSources(provider: SourceProvider, limit = 16384): SourcePr
 					found.set(d, source);
 					remember(d, source);
 				});
-				current.found = found;
+				for (const waiter of current.waiters) waiter.resolve(found);
 			} catch (error) {
-				current.error = error;
-			}
-			for (const waiter of current.waiters) {
-				if (current.found !== null) waiter.resolve(current.found);
-				else waiter.reject(current.error);
+				for (const waiter of current.waiters) waiter.reject(error);
 			}
 			// The callbacks judge with `known`; what the round did not answer (or all, after a throw) they
 			// take to the provider's promise, whose own round reports the error to that name.

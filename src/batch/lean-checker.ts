@@ -160,41 +160,33 @@ class LeanName {
 		this.#a = this.#aaaa = null;
 		const general = this.#shared.general;
 		const host: HostOutcome = {name: this.qname, unicode: this.#unicode, a, aaaa};
-		let now: HostResult | null;
-		const ips = this.ips;
+		const now = this.#concludeNow(host, this.ips);
+		// Judged again once the sources of this turn's names are in (one round of probes for all), with
+		// the same Ips offered (a copy, kept for the turn only).
+		const kept = now === null ? this.ips.slice() : none;
+		this.ips.length = 0;
+		if (now === undefined) return;
+		if (now !== null) this.#done(now);
+		else if (!general.concludeSoon(host, () => this.#concludeAgain(host, kept))) this.#conclude(host);
+	}
+
+	/** concludeNow with `ips` offered to the selection's parses; undefined when it threw (the name has failed). */
+	#concludeNow(host: HostOutcome, ips: readonly Ip[]): HostResult | null | undefined {
 		try {
 			offerIps(ips);
-			now = general.concludeNow(host, this.#input, this.#index);
+			return this.#shared.general.concludeNow(host, this.#input, this.#index);
 		} catch (error) {
 			this.fail(error);
-			return;
+			return undefined;
 		} finally {
 			offerIps(none);
 		}
-		if (now !== null) {
-			ips.length = 0;
-			this.#done(now);
-			return;
-		}
-		// Judged again once the sources of this turn's names are in (one round of probes for all), with
-		// the same Ips offered (a copy, kept for the turn only).
-		const kept = ips.slice();
-		ips.length = 0;
-		if (!general.concludeSoon(host, () => this.#concludeAgain(host, kept))) this.#conclude(host);
 	}
 
 	/** concludeNow after the sources' round; the awaited path for what the round could not answer. */
 	#concludeAgain(host: HostOutcome, ips: readonly Ip[]): void {
-		let now: HostResult | null;
-		try {
-			offerIps(ips);
-			now = this.#shared.general.concludeNow(host, this.#input, this.#index);
-		} catch (error) {
-			this.fail(error);
-			return;
-		} finally {
-			offerIps(none);
-		}
+		const now = this.#concludeNow(host, ips);
+		if (now === undefined) return;
 		if (now !== null) this.#done(now);
 		else this.#conclude(host);
 	}
