@@ -75,17 +75,18 @@ export function createHostChecker(options: HostCheckOptions, deadlines = new Dea
 		if (selects(host)) selection = await selectAddresses(host.a, host.aaaa, host.aaaa.addresses.length > 0 ? await prefixes() : [], options.selection);
 		return finish(host, input, index, selection);
 	};
+	/** The NAT64 prefixes a host's selection reads, or null while discovery has not given them yet. */
+	const prefixesNow = (host: HostOutcome): readonly Nat64Prefix[] | null => (host.aaaa.addresses.length > 0 ? nat64Now : []);
 	const concludeNow = (host: HostOutcome, input: string, index: number): HostResult | null => {
 		if (!selects(host)) return finish(host, input, index, null);
-		const nat64 = host.aaaa.addresses.length > 0 ? nat64Now : [];
+		const nat64 = prefixesNow(host);
 		if (nat64 === null) return null;
 		const selection = selectAddressesNow(host.a, host.aaaa, nat64, options.selection);
 		return selection === undefined ? null : finish(host, input, index, selection);
 	};
 	const concludeSoon = (host: HostOutcome, then: () => void): boolean => {
 		const request = options.selection.sources.request;
-		if (request === undefined || !selects(host)) return false;
-		if (host.aaaa.addresses.length > 0 && nat64Now === null) return false;
+		if (request === undefined || !selects(host) || prefixesNow(host) === null) return false;
 		request(selectionDestinations(host.a, host.aaaa), then);
 		return true;
 	};
