@@ -20,6 +20,7 @@
 #include <uv.h>
 
 #include "source-probe.h"
+#include "lane-napi.h"
 #include "throw-errno.h"
 
 // Messages per syscall; must match BATCH in src/transport/udp-batch.ts.
@@ -365,6 +366,7 @@ static napi_value Init(napi_env env, napi_value exports) {
 	napi_set_named_property(env, exports, "RECV_SLOT", recv_slot);
 	napi_set_named_property(env, exports, "SEND_SLOT", send_slot);
 	napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+	lane_define(env, exports);
 	return exports;
 }
 

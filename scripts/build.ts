@@ -13,8 +13,9 @@
 //   await) in dist/ui/*.mjs, reached only through the `import('../ui/…')` calls in src/cli/. They get
 //   their own copy of the few pure formatters they use from src/; nothing stateful is shared.
 // - The native capture addon (`pcap`) cannot be bundled: it stays an optional, lazily imported package.
-// - Our own addon (native/udp-batch.c: recvmmsg/sendmmsg for the batch) is built with npm's node-gyp
-//   and copied to dist/udp-batch.node; without a compiler the batch uses node:dgram, so a failure warns.
+// - Our own addon (native/udp-batch.c: recvmmsg/sendmmsg for the batch; source-probe.c; lane-*.c, capture's
+//   native lane) is built with npm's node-gyp and copied to dist/udp-batch.node; without a compiler the
+//   batch uses node:dgram and capture the JS pipeline, so a failure warns.
 // Type checking is not esbuild's job: `npm run build` runs tsc --noEmit first.
 import {chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {spawnSync} from 'node:child_process';
@@ -118,7 +119,7 @@ const addon = path.join(nativeDir, 'build', 'Release', 'udp_batch.node');
 if (gyp !== null && gyp.status === 0 && existsSync(addon)) copyFileSync(addon, path.join(outdir, 'udp-batch.node'));
 else {
 	const why = gyp === null ? `node-gyp not found at ${nodeGyp}` : (gyp.error?.message ?? (gyp.stderr.toString().split('\n').find((line) => /error/i.test(line)) || `exit ${gyp.status ?? gyp.signal}`));
-	process.stderr.write(`build: warning: native/udp-batch.c not built (${why.trim()}); batch will use node:dgram, about 40% slower. Needs python3, make and a C compiler (Debian: build-essential)\n`);
+	process.stderr.write(`build: warning: native/*.c not built (${why.trim()}); batch will use node:dgram, about 40% slower, and capture -r the JS pipeline. Needs python3, make and a C compiler (Debian: build-essential)\n`);
 }
 
 // The code cache (src/launcher/code-cache.ts): the bundle's top level plus every function that a plain

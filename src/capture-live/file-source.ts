@@ -1,6 +1,6 @@
 // A capture file as a FrameSource: libpcap's offline reader (pcap, pcapng, BPF), or our own classic-pcap reader without it.
 import {closeSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs';
-import {frameFromPcapHeader, PcapFormatError, readPcap, readPcapHeader, scanPcapRecords, type PcapFileHeader} from '../capture/pcap-file.js';
+import {frameFromPcapHeader, PcapFormatError, readPcap, readPcapHeader, scanPcapRecords, type PcapFileHeader, type PcapScan} from '../capture/pcap-file.js';
 import {linktypeFromPcapName} from '../capture/link.js';
 import type {FrameHandlers, FrameSource, SourceEnd} from './frame-source.js';
 import {CaptureSetupError, pcapMissingHint, type PcapModule, type PcapSession} from './pcap-binding.js';
@@ -59,7 +59,7 @@ export function openFileSource(pcap: PcapModule | null, options: FileSourceOptio
 		if (kind === 'pcapng') throw new CaptureSetupError(`${options.path} is pcapng, which needs libpcap: ${pcapMissingHint}`);
 	}
 	let stopped = false;
-	const base = {label: options.path, live: false, filter: options.filter, holdsEventLoop: false, drops: () => 0};
+	const base = {label: options.path, live: false, filter: options.filter, holdsEventLoop: false, drops: () => 0, classicFile: kind === 'pcap' && options.filter === null ? options.path : null};
 	return {
 		...base,
 		stop() {
@@ -79,7 +79,31 @@ const chunkBytes = 4 << 20;
  * Reads a classic pcap file chunk by chunk; a record cut by a chunk's end is carried to the next.
  * Between chunks it waits while the consumer says so (handlers.ready: output piped to a slower reader).
  */
-async function readClassic(path: string, handlers: FrameHandlers, stopped: () => boolean): Promise<SourceEnd> {
+function readClassic(path: string, handlers: FrameHandlers, stopped: () => boolean): Promise<SourceEnd> {
+	const onFrame = (frame: Parameters<FrameHandlers['onFrame']>[0]): void => {
+		if (!stopped()) handlers.onFrame(frame);
+	};
+	return readClassicChunks(path, {onOpen: (header) => handlers.onOpen(header.linktype), stopped, ...(handlers.ready === undefined ? {} : {ready: handlers.ready})}, (buffer, start, filled, final, header) =>
+		scanPcapRecords(buffer.subarray(0, filled), start, header, final, onFrame),
+	);
+}
+
+/** One chunk's records from `start` to `filled`: where the first record not consumed starts, or the damage found (scanPcapRecords' result). */
+export type ChunkReader = (buffer: Buffer, start: number, filled: number, final: boolean, header: PcapFileHeader) => PcapScan;
+
+export interface ChunkOptions {
+	readonly onOpen: (header: PcapFileHeader) => void;
+	readonly stopped: () => boolean;
+	/** Awaited between chunks (the output's backpressure). */
+	readonly ready?: () => Promise<void> | null;
+}
+
+/**
+ * The chunked reading of a classic pcap file, with `read` for each chunk's records: readClassic's
+ * scanPcapRecords, or the native capture lane's scan (capture-live/native-lane.ts). Damage is reported
+ * with its byte offset in the file, in the scanner's words.
+ */
+export async function readClassicChunks(path: string, options: ChunkOptions, read: ChunkReader): Promise<SourceEnd> {
 	const fd = openForReading(path);
 	try {
 		let buffer = Buffer.allocUnsafe(chunkBytes);
@@ -90,23 +114,20 @@ async function readClassic(path: string, handlers: FrameHandlers, stopped: () =>
 		} catch (error) {
 			throw new CaptureSetupError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
 		}
-		handlers.onOpen(header.linktype);
+		options.onOpen(header);
 		let start = 24;
 		// File offset of buffer[0], for the byte offset in a damage report.
 		let base = 0;
-		const onFrame = (frame: Parameters<FrameHandlers['onFrame']>[0]): void => {
-			if (!stopped()) handlers.onFrame(frame);
-		};
 		const fileSize = fstatSync(fd).size;
 		for (;;) {
 			// The end of the file is in the buffer: an incomplete record now is a cut-off one.
 			const final = filled < buffer.length || base + filled >= fileSize;
-			const scan = scanPcapRecords(buffer.subarray(0, filled), start, header, final, onFrame);
+			const scan = read(buffer, start, filled, final, header);
 			if (scan.error !== null) return {error: `${path}: ${scan.error} (at byte ${base + scan.offset})`};
-			if (final || stopped()) return {error: null};
-			const wait = handlers.ready?.();
+			if (final || options.stopped()) return {error: null};
+			const wait = options.ready?.();
 			if (wait != null) await wait;
-			if (stopped()) return {error: null};
+			if (options.stopped()) return {error: null};
 			// Move the incomplete record to the front, growing the buffer for a record larger than a chunk
 			// (a snaplen above 256 KiB allows one), but never beyond what the file still holds.
 			const rest = filled - scan.offset;

@@ -38,6 +38,8 @@ export interface FrameSource {
 	 * stays alive until it exits explicitly (ecosystem.md §1).
 	 */
 	readonly holdsEventLoop: boolean;
+	/** The path of a classic pcap file read without a filter (the native capture lane can read it), else null or absent. */
+	readonly classicFile?: string | null;
 }
 
 /** libpcap's MAXIMUM_SNAPLEN, what tcpdump takes by default (and what pcap-file.ts writes). */

@@ -162,8 +162,9 @@ export interface PcapScan {
  * Stops at the first incomplete record (error null: more bytes may follow; `final` makes it an
  * error) or at a corrupt one. Decision: one scanner for the whole-file reader and the chunked file
  * source, so both report damage in the same words at the same byte offsets (`base` + offset).
+ * `limit`: at most this many records (the native capture lane hands over one at a time).
  */
-export function scanPcapRecords(bytes: Uint8Array, offset: number, header: PcapFileHeader, final: boolean, onFrame: (frame: Frame) => void): PcapScan {
+export function scanPcapRecords(bytes: Uint8Array, offset: number, header: PcapFileHeader, final: boolean, onFrame: (frame: Frame) => void, limit = Infinity): PcapScan {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const {little, nanos, snaplen, linktype} = header;
 	const maxCaplen = Math.max(snaplen, defaultSnaplen);
@@ -171,7 +172,7 @@ export function scanPcapRecords(bytes: Uint8Array, offset: number, header: PcapF
 	const fractionScale = nanos ? 1 : 1000;
 	const length = bytes.length;
 	let at = offset;
-	while (at < length) {
+	for (let read = 0; at < length && read < limit; read++) {
 		if (at + 16 > length) return {offset: at, error: final ? `record header cut off after ${length - at} of 16 bytes` : null};
 		const seconds = view.getUint32(at, little);
 		const fraction = view.getUint32(at + 4, little);

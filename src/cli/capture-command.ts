@@ -2,7 +2,9 @@
 import type {CaptureEvent, ExchangeEvent, NameEvent, SummaryEvent} from '../capture/events.js';
 import {defaultMaxPending} from '../capture/correlate.js';
 import {createProcAttribution} from '../capture-live/proc-attribution.js';
+import type {Writable} from 'node:stream';
 import {startCapture, type CaptureResult, type CaptureRun} from '../capture-live/capture-run.js';
+import {laneAddon, laneWanted, runNativeLane, type LaneAddon} from '../capture-live/native-lane.js';
 import {defaultInterface} from '../capture-live/default-interface.js';
 import {openFileSource} from '../capture-live/file-source.js';
 import {linktypeLabel, snapLength, type FrameSource} from '../capture-live/frame-source.js';
@@ -100,6 +102,11 @@ interface CaptureSink {
 	/** The output's backpressure for a file's reading (FrameHandlers.ready); absent: never wait. */
 	readonly ready?: () => Promise<void> | null;
 	readonly finish: (result: CaptureResult | null) => Promise<void>;
+	/**
+	 * Exchange lines already written as NDJSON bytes (the native lane's); only a file's JSON sink takes
+	 * them. True when the output no longer holds `chunk` (it was written at once), so it may be reused.
+	 */
+	readonly bytes?: (chunk: Uint8Array) => boolean;
 }
 
 /** What a file's JSON lines are gathered into before a write. */
@@ -162,6 +169,12 @@ function streamSink(view: 'json' | 'text', out: NodeJS.WritableStream, err: Node
 		},
 		finish: async () => drain(),
 		ready: () => (live ? null : outputBacklog(out, queueLimit)),
+		bytes(chunk) {
+			drainBytes();
+			out.write(chunk);
+			// A file or /dev/null is written synchronously; a pipe that queues keeps the chunk until its write ends.
+			return (out as Partial<Writable>).writableLength === 0;
+		},
 	};
 }
 
@@ -227,6 +240,27 @@ function emptySummary(pcapDrops: number): SummaryEvent {
 	return {kind: 'summary', ...zero, pcapDrops, reasons: {}, tcp};
 }
 
+/**
+ * The native capture lane for this run (capture-live/native-lane.ts), or null for the JS pipeline. It
+ * applies where it writes the same bytes: NDJSON of a classic pcap file without a filter, without -w,
+ * --count or --duration (those stop or copy frame by frame in capture-run.ts). HE6_DNS_CAPTURE_LANE=js
+ * never takes it; =native must (a usage error says why it cannot), so a comparison is never JS against JS.
+ */
+function nativeLane(view: ViewChoice, source: FrameSource, settings: CaptureSettings, sink: CaptureSink): {addon: LaneAddon; path: string; bytes: (chunk: Uint8Array) => boolean} | null {
+	const wanted = laneWanted();
+	if (wanted === 'js') return null;
+	const addon = laneAddon();
+	const why =
+		view !== 'json' ? 'it writes NDJSON only (--json)' :
+		(source.classicFile ?? null) === null ? 'it reads classic pcap files without a filter only' :
+		settings.write !== null || settings.count !== null || settings.durationMs !== null ? 'it does not take -w, --count or --duration' :
+		addon === null ? 'the native addon is not built (npm run build needs a C compiler)' :
+		sink.bytes === undefined ? 'this output takes no bytes' : null;
+	if (why === null && addon !== null && sink.bytes !== undefined) return {addon, path: source.classicFile as string, bytes: sink.bytes};
+	if (wanted === 'native') throw new UsageError(`HE6_DNS_CAPTURE_LANE=native: the native capture lane cannot be used here: ${why ?? 'unknown'}`);
+	return null;
+}
+
 function resolvConfNoAaaa(): boolean {
 	try {
 		return loadConfig({servers: []}).noAaaa;
@@ -246,14 +280,25 @@ export async function captureCommand(flags: CaptureFlags): Promise<number> {
 		let run: CaptureRun | null = null;
 		const sink = view === 'ink' ? await inkSink(() => run, selection, noAaaa) : streamSink(view, process.stdout, process.stderr);
 		let result: CaptureResult | null = null;
+		let stopLane: (() => void) | null = null;
 		let signals = 0;
 		const onSignal = (signal: NodeJS.Signals): void => {
 			// A second Ctrl-C does not wait for the summary.
 			if (++signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
 			run?.stop('signal');
+			stopLane?.();
 		};
 		process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
 		try {
+			const lane = nativeLane(view, source, settings, sink);
+			if (lane !== null) {
+				let stopped = false;
+				stopLane = () => void (stopped = true);
+				const {summary, error} = await runNativeLane(lane.addon, {path: lane.path, maxPending: settings.maxPending, selection, noAaaa, onBytes: lane.bytes, onEvent: sink.onEvent, onOpen: (linktype) => sink.onOpen(source, linktype), stopped: () => stopped, ...(sink.ready === undefined ? {} : {ready: sink.ready})});
+				result = {summary, error, stoppedBy: stopped ? 'signal' : 'end-of-file', written: null};
+				if (result.error !== null) throw new UsageError(`${result.error}; the events above are what was read before it`);
+				return exitCode.ok;
+			}
 			run = startCapture({
 				source,
 				onEvent: sink.onEvent,

@@ -66,6 +66,29 @@ interface NameState {
 	processes: Map<string, Attribution> | null;
 }
 
+/** A name as the native capture lane hands it over. */
+export interface RestoredName {
+	readonly name: string;
+	readonly count: number;
+	readonly lastSeen: number;
+	readonly a: RestoredFamily;
+	readonly aaaa: RestoredFamily;
+}
+
+/** Names held outside an Inventory (Inventory.fromStore), by key and in first-seen order. */
+export interface NameStore {
+	readonly size: number;
+	/** The name with this key (case-folded), or undefined. */
+	get(key: string): RestoredName | undefined;
+	/** Names start… in first-seen order, at most `count`. */
+	range(start: number, count: number): RestoredName[];
+}
+
+/** One family as the native capture lane hands it over: its counts, then nothing more, or the reply it is judged by. */
+export type RestoredFamily =
+	| readonly [asked: number, answered: number, unanswered: number, rcode: null]
+	| readonly [asked: number, answered: number, unanswered: number, rcode: string, qname: string, tc: boolean, answers: readonly AnswerRecord[], soa: SoaRecord | null];
+
 /** A family's outcome as a lookup would have reported it, or why there is none. */
 type Judged = {readonly outcome: FamilyOutcome} | {readonly outcome: null; readonly why: string};
 
@@ -121,7 +144,7 @@ export class Inventory {
 	#adds = 0;
 
 	get size(): number {
-		return this.#names.size;
+		return this.#store?.size ?? this.#names.size;
 	}
 
 	add(exchange: ExchangeEvent): void {
@@ -163,6 +186,58 @@ export class Inventory {
 			f.ttl = 0;
 		}
 		f.soa = exchange.soa === null ? null : this.#internSoa(exchange.soa);
+		f.tc = tc;
+	}
+
+	/**
+	 * An inventory whose names another store holds (the native capture lane's, capture-live/native-lane.ts:
+	 * native/lane-correlate.c folds the same exchanges by add's rules). Only its final judgement is asked
+	 * for (judgeAll with `final`); names are read from the store a chunk at a time, so 100k names are never
+	 * all held as objects here (that cost ~0.25 s of allocation and the GC's promoting them).
+	 */
+	static fromStore(store: NameStore): Inventory {
+		const inventory = new Inventory();
+		inventory.#store = store;
+		return inventory;
+	}
+
+	#store: NameStore | null = null;
+
+	/** The name with this key, from the map or the store. */
+	#lookup(key: string): NameState | undefined {
+		if (this.#store === null) return this.#names.get(key);
+		const found = this.#store.get(key);
+		return found === undefined ? undefined : this.#restored(found);
+	}
+
+	/** Names start… in first-seen order, at most `count`. */
+	#range(start: number, count: number, all: readonly NameState[] | null): NameState[] {
+		if (all !== null) return all.slice(start, start + count);
+		return (this.#store as NameStore).range(start, count).map((name) => this.#restored(name));
+	}
+
+	/** A stored name as add would have kept it. */
+	#restored(name: RestoredName): NameState {
+		const state: NameState = {name: name.name, count: name.count, lastSeen: name.lastSeen, a: emptyFamily(), aaaa: emptyFamily(), processes: null};
+		this.#restoreFamily(state, state.a, 'A', name.a);
+		this.#restoreFamily(state, state.aaaa, 'AAAA', name.aaaa);
+		return state;
+	}
+
+	#restoreFamily(state: NameState, f: FamilyState, family: Family, restored: RestoredFamily): void {
+		f.asked = restored[0];
+		f.answered = restored[1];
+		f.unanswered = restored[2];
+		if (restored[3] === null) return;
+		const [, , , rcode, qname, tc, answers, soa] = restored;
+		const one = answers.length === 1 ? answers[0] : undefined;
+		f.rcode = rcode;
+		f.qname = qname === state.name ? state.name : qname;
+		if (one !== undefined && one.type === family && one.name === qname) {
+			f.answers = one.data;
+			f.ttl = one.ttl;
+		} else f.answers = answers.length === 0 ? noAnswers : answers;
+		f.soa = soa === null ? null : this.#internSoa(soa);
 		f.tc = tc;
 	}
 
@@ -212,12 +287,13 @@ export class Inventory {
 			// A provider that can answer nothing at once (no addon: node:dgram probes, a socket each lane
 			// and call) takes the two passes below, around one batch of probes, instead of one a chunk.
 			const sources = new Map<string, SourceInfo | null>();
-			const states = [...this.#names.values()];
-			for (let start = 0; start < states.length; start += finalChunk) {
+			const all = this.#store === null ? [...this.#names.values()] : null;
+			const total = this.size;
+			for (let start = 0; start < total; start += finalChunk) {
 				const judged: JudgedName[] = [];
 				const asked: string[] = [];
-				for (let i = start; i < Math.min(start + finalChunk, states.length); i++) {
-					const name = this.#judgeName(states[i] as NameState, selecting);
+				for (const state of this.#range(start, finalChunk, all)) {
+					const name = this.#judgeName(state, selecting);
 					judged.push(name);
 					for (const d of name.destinations) {
 						if (sources.has(d)) continue;
@@ -243,6 +319,7 @@ export class Inventory {
 			}
 			return;
 		}
+		if (this.#store !== null) throw new Error('an inventory read from a store is judged once, at the end (final)');
 		const states: NameState[] = [];
 		const destinations: (readonly string[])[] = [];
 		const wanted = new Set<string>();
@@ -278,7 +355,7 @@ export class Inventory {
 
 	/** NAT64 prefixes: the Well-Known one, the given ones, and RFC 7050 discovery from observed ipv4only.arpa AAAA answers. */
 	#nat64(given: readonly Nat64Prefix[]): Nat64Prefix[] {
-		const ipv4only = this.#names.get(ipv4onlyName);
+		const ipv4only = this.#lookup(ipv4onlyName);
 		const seen = ipv4only === undefined ? [] : (replyOf(ipv4only.aaaa, 'AAAA')?.answers ?? []);
 		const found = discoverPrefixes(seen.filter((rr) => rr.type === 'AAAA').map((rr) => rr.data));
 		const all = new Map<string, Nat64Prefix>();
@@ -362,7 +439,7 @@ export class Inventory {
 			}
 			if (reply.soa !== null || walk.chain.length === 0) return {outcome: outcome(family, state.name, 'NODATA', chain, f, noAddressRecords, reply.soa, null)};
 			// RFC 2308 §2.2 read as family.ts does: no SOA after a moving chain means "ask the tail".
-			const next = this.#names.get(nameKey(walk.tail));
+			const next = this.#lookup(nameKey(walk.tail));
 			const tailReply = next === undefined ? null : replyOf(family === 'A' ? next.a : next.aaaa, family);
 			if (tailReply === null || chain.length >= maxChainHops) return {outcome: null, why: `the chain stops at ${walk.tail}, whose ${family} was not seen answered`};
 			reply = tailReply;

@@ -61,6 +61,16 @@ export interface Pipeline {
 type Reason = LinkReject | IpReject | 'other-port' | `dns-${string}`;
 /** Reasons that are not errors: the frame is simply not DNS over UDP/TCP for us. */
 const skips = new Set<Reason>(['not-ip', 'not-udp-tcp', 'ip-fragment', 'other-port']);
+
+/** Frames counted by reason (the summary's `reasons`, in the order they first happened). */
+export type ReasonCounts = Record<string, number>;
+
+/** Counts a frame that yields no message: a skip, or a decode error (the native lane's JS half counts the same way). */
+export function countReason(counts: {skipped: number; decodeErrors: number}, reasons: ReasonCounts, reason: Reason): void {
+	reasons[reason] = (reasons[reason] ?? 0) + 1;
+	if (skips.has(reason)) counts.skipped++;
+	else counts.decodeErrors++;
+}
 /** How often (ms of packet time) idle TCP streams are swept. */
 const sweepEveryMs = 1000;
 
@@ -69,7 +79,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 	const tcp = new TcpReassembler(options.tcp);
 	const inventory = new Inventory();
 	const ports = options.ports === undefined || options.ports === null ? null : new Set(options.ports);
-	const reasons: Record<string, number> = {};
+	const reasons: ReasonCounts = {};
 	const counts = {packets: 0, messages: 0, decodeErrors: 0, skipped: 0, exchanges: 0};
 	let lastSweep = -Infinity;
 	const decode = options.decoder === 'general' ? decodeMessage : decodeMessageLean;
@@ -83,11 +93,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 			options.onEvent(event);
 		}
 	};
-	const count = (reason: Reason): void => {
-		reasons[reason] = (reasons[reason] ?? 0) + 1;
-		if (skips.has(reason)) counts.skipped++;
-		else counts.decodeErrors++;
-	};
+	const count = (reason: Reason): void => countReason(counts, reasons, reason);
 	const message = (bytes: Uint8Array, time: number, source: Endpoint, destination: Endpoint, transport: Segment['transport']): void => {
 		const decoded = decode(bytes);
 		if (!decoded.ok) return count(`dns-${decoded.error.kind}`);

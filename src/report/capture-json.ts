@@ -57,6 +57,12 @@ const dataKey = fragment(',"data":');
 
 function writeAnswers(out: JsonBytes, answers: readonly AnswerRecord[]): void {
 	out.bytes(answersKey);
+	writeAnswerList(out, answers);
+	out.bytes(answersEndRtt);
+}
+
+/** The records of an exchange's answer list, between its brackets. */
+function writeAnswerList(out: JsonBytes, answers: readonly AnswerRecord[]): void {
 	for (let i = 0; i < answers.length; i++) {
 		const rr = answers[i] as AnswerRecord;
 		out.bytes(i === 0 ? nameStart : nextNameStart);
@@ -69,7 +75,6 @@ function writeAnswers(out: JsonBytes, answers: readonly AnswerRecord[]): void {
 		out.string(rr.data);
 		out.ascii('}');
 	}
-	out.bytes(answersEndRtt);
 }
 
 /** One exchange's NDJSON line (newline included) appended to `out`. */
@@ -216,3 +221,27 @@ export function nameJsonLine(e: NameEvent): string {
 	writeNameJson(out, e);
 	return out.text();
 }
+
+/**
+ * The pieces of an exchange line for a message the native capture lane did not decode itself
+ * (capture-live/native-lane.ts hands them to it): a string as this file quotes it, the answer list
+ * between its brackets, the SOA object or null. Written by the same functions, so the lane's line is this file's.
+ */
+export const laneTexts = {
+	string(s: string): string {
+		const out = new JsonBytes(s.length * 2 + 16);
+		out.string(s);
+		return out.text();
+	},
+	answers(answers: readonly AnswerRecord[]): string {
+		const out = new JsonBytes(256);
+		writeAnswerList(out, answers);
+		return out.text();
+	},
+	soa(soa: ExchangeEvent['soa']): string | null {
+		if (soa === null) return null;
+		const out = new JsonBytes(256);
+		writeSoa(out, soa);
+		return out.text();
+	},
+};
