@@ -25,7 +25,7 @@ import {laneTexts} from '../report/capture-json.js';
 import {udpBatchAddon} from '../transport/udp-batch.js';
 import {decodeMessageLean} from '../wire/lean-decode.js';
 import {nameKey} from '../wire/name.js';
-import {className, typeName} from '../wire/rr-types.js';
+import {presentedNames} from '../wire/rr-types.js';
 import dnsRcodes from 'dns-packet/rcodes.js';
 import {readClassicChunks} from './file-source.js';
 import {countReason, type ReasonCounts} from '../core/capture-pipeline.js';
@@ -101,19 +101,15 @@ export interface LaneRunResult {
 	readonly nativeFrames: number;
 }
 
-/** The name tables the lane writes type, class and RCODE texts from: those rr-types.ts and dns-packet give. */
+/**
+ * The name tables the lane writes type, class and RCODE texts from: rr-types.ts's presented mnemonics
+ * (the lane writes TYPEn/CLASSn for the rest, as typeName/className do) and dns-packet's RCODEs.
+ */
 function nameTables(): {types: (number | string)[]; classes: (number | string)[]; rcodes: (number | string)[]} {
-	const types: (number | string)[] = [];
-	const classes: (number | string)[] = [];
-	for (let code = 0; code < 65536; code++) {
-		const type = typeName(code);
-		if (type !== `TYPE${code}`) types.push(code, type);
-		const klass = className(code);
-		if (klass !== `CLASS${code}`) classes.push(code, klass);
-	}
+	const flat = (map: ReadonlyMap<number, string>): (number | string)[] => [...map].flat();
 	const rcodes: (number | string)[] = [];
 	for (let code = 0; code < 16; code++) rcodes.push(code, dnsRcodes.toString(code));
-	return {types, classes, rcodes};
+	return {types: flat(presentedNames.types), classes: flat(presentedNames.classes), rcodes};
 }
 
 /** The output pieces' size: the lane stops a scan at 1 MiB of lines. */

@@ -80,3 +80,6 @@ function genericCode(upper: string, prefix: string): number | null {
 	const code = Number(digits);
 	return code <= 0xffff ? code : null;
 }
+
+/** The presented type and class mnemonics by code (every other code is TYPEn / CLASSn): the native capture lane's tables. */
+export const presentedNames = {types: presented, classes} as const;
