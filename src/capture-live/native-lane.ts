@@ -118,6 +118,7 @@ const outputPiece = 2 << 20;
 export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): Promise<LaneRunResult> {
 	const tables = nameTables();
 	const maxPending = Math.max(1, options.maxPending ?? defaultMaxPending);
+	// The correlator's timeout (5 s, glibc's) and getaddrinfo pair window (10 ms): capture sets neither.
 	const lane = addon.laneOpen(5000, 10, maxPending, tables.types, tables.classes, tables.rcodes);
 	const counts = {packets: 0, messages: 0, decodeErrors: 0, skipped: 0};
 	const reasons: ReasonCounts = {};

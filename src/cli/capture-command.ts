@@ -296,23 +296,22 @@ export async function captureCommand(flags: CaptureFlags): Promise<number> {
 				stopLane = () => void (stopped = true);
 				const {summary, error} = await runNativeLane(lane.addon, {path: lane.path, maxPending: settings.maxPending, selection, noAaaa, onBytes: lane.bytes, onEvent: sink.onEvent, onOpen: (linktype) => sink.onOpen(source, linktype), stopped: () => stopped, ...(sink.ready === undefined ? {} : {ready: sink.ready})});
 				result = {summary, error, stoppedBy: stopped ? 'signal' : 'end-of-file', written: null};
-				if (result.error !== null) throw new UsageError(`${result.error}; the events above are what was read before it`);
-				return exitCode.ok;
+			} else {
+				run = startCapture({
+					source,
+					onEvent: sink.onEvent,
+					onOpen: (linktype) => sink.onOpen(source, linktype),
+					...(sink.ready === undefined ? {} : {ready: sink.ready}),
+					durationMs: settings.durationMs,
+					count: settings.count,
+					maxPending: settings.maxPending,
+					writePath: settings.write,
+					attribute: source.live ? createProcAttribution() : undefined,
+					selection,
+					noAaaa,
+				});
+				result = await run.done;
 			}
-			run = startCapture({
-				source,
-				onEvent: sink.onEvent,
-				onOpen: (linktype) => sink.onOpen(source, linktype),
-				...(sink.ready === undefined ? {} : {ready: sink.ready}),
-				durationMs: settings.durationMs,
-				count: settings.count,
-				maxPending: settings.maxPending,
-				writePath: settings.write,
-				attribute: source.live ? createProcAttribution() : undefined,
-				selection,
-				noAaaa,
-			});
-			result = await run.done;
 		} finally {
 			process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
 			await sink.finish(result);
