@@ -36,6 +36,15 @@ function fileMagic(path: string): 'pcap' | 'pcapng' | 'other' {
 	}
 }
 
+/**
+ * Whether reading `path` needs no libpcap at all: classic pcap without a filter (our own reader).
+ * Decision: loading node_pcap (an ES module import, the ESM loader with it, and the native binding)
+ * cost ~50 ms of a `capture -r` that then never used it. Throws the set-up error of an unreadable file.
+ */
+export function readsWithoutLibpcap(path: string, filter: string | null): boolean {
+	return filter === null && fileMagic(path) === 'pcap';
+}
+
 /** Where a classic pcap file stops making sense, in our reader's words (byte offset and why). */
 function describeDamage(path: string): string | null {
 	try {
