@@ -17,6 +17,7 @@ void text_reserve(lane_text *t, size_t more) {
 }
 
 void text_bytes(lane_text *t, const void *bytes, size_t n) {
+	if (n == 0) return; // memcpy is not defined for a null pointer, even for no bytes
 	text_reserve(t, n);
 	memcpy(t->data + t->length, bytes, n);
 	t->length += n;
