@@ -949,7 +949,6 @@ static void query(lane *l, const lane_message *m) {
 	link_newest(l, q);
 	if ((double)l->pending_count > l->stats[STAT_PENDING_PEAK]) l->stats[STAT_PENDING_PEAK] = (double)l->pending_count;
 	track(l, q);
-	l->stats[STAT_PAIRS] = l->pairs;
 }
 
 static void response(lane *l, const lane_message *m) {
@@ -983,7 +982,6 @@ static void response(lane *l, const lane_message *m) {
 	double x = (m->time - pending->first) * 1000, rounded = ceil(x);
 	if (rounded - 0.5 > x) rounded -= 1;
 	const char *flag = settle(l, pending, 1);
-	l->stats[STAT_LOST_HALVES] = l->lost_halves;
 	finish_query(l, pending, 0, m, rounded / 1000, NULL, flag);
 	release_query(pending);
 }
@@ -992,18 +990,18 @@ void lane_correlate(lane *l, const lane_message *m) {
 	lane_advance(l, m->time);
 	if (m->response) response(l, m);
 	else query(l, m);
-	l->stats[STAT_LOST_HALVES] = l->lost_halves;
 }
 
 void lane_flush(lane *l) {
 	for (lane_query *q = l->oldest; q != NULL; q = l->oldest) finish_unanswered(l, q, "end-of-capture");
 	ring_clear(l);
 	tracker_clear(l);
-	l->stats[STAT_LOST_HALVES] = l->lost_halves;
 }
 
 void lane_stats(lane *l, double *out) {
 	memcpy(out, l->stats, sizeof l->stats);
+	out[STAT_PAIRS] = l->pairs;
+	out[STAT_LOST_HALVES] = l->lost_halves;
 	out[STAT_PENDING] = (double)l->pending_count;
 }
 

@@ -1,4 +1,4 @@
-// The capture lane's N-API face (src/capture/native-lane.ts drives it): open, scan, advance, push, take, flush, stats, names.
+// The capture lane's N-API face (src/capture-live/native-lane.ts drives it): open, scan, advance, push, take, flush, stats, names.
 #include "lane-napi.h"
 
 #include <arpa/inet.h>
@@ -15,15 +15,21 @@ static void finalize(napi_env env, void *data, void *hint) {
 	free(slot);
 }
 
-/** The lane of argv[0]; NULL (an error thrown) when it is not one, or was closed. */
-static lane *lane_of(napi_env env, napi_value value) {
+/** The holder of the lane a laneOpen object carries, or NULL when `value` is not one. */
+static lane **slot_of(napi_env env, napi_value value) {
 	void *data = NULL;
 	napi_value holder;
-	if (napi_get_named_property(env, value, "handle", &holder) != napi_ok || napi_get_value_external(env, holder, &data) != napi_ok || data == NULL) {
+	if (napi_get_named_property(env, value, "handle", &holder) != napi_ok || napi_get_value_external(env, holder, &data) != napi_ok) return NULL;
+	return data;
+}
+
+/** The lane of argv[0]; NULL (an error thrown) when it is not one, or was closed. */
+static lane *lane_of(napi_env env, napi_value value) {
+	lane **slot = slot_of(env, value);
+	if (slot == NULL) {
 		napi_throw_error(env, "EINVAL", "capture lane: an open lane was expected");
 		return NULL;
 	}
-	lane **slot = data;
 	if (*slot == NULL) napi_throw_error(env, "EINVAL", "capture lane: the lane is closed");
 	return *slot;
 }
@@ -119,10 +125,8 @@ static napi_value Close(napi_env env, napi_callback_info info) {
 	size_t argc = 1;
 	napi_value argv[1];
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-	void *data = NULL;
-	napi_value holder;
-	if (argc < 1 || napi_get_named_property(env, argv[0], "handle", &holder) != napi_ok || napi_get_value_external(env, holder, &data) != napi_ok || data == NULL) return NULL;
-	lane **slot = data;
+	lane **slot = argc < 1 ? NULL : slot_of(env, argv[0]);
+	if (slot == NULL) return NULL;
 	lane_destroy(*slot);
 	*slot = NULL;
 	return NULL;

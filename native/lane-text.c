@@ -43,13 +43,6 @@ void text_uint(lane_text *t, uint64_t n) {
 	while (k > 0) t->data[t->length++] = digits[--k];
 }
 
-void text_int(lane_text *t, int64_t n) {
-	if (n < 0) {
-		text_char(t, '-');
-		text_uint(t, (uint64_t)(-(n + 1)) + 1);
-	} else text_uint(t, (uint64_t)n);
-}
-
 char *lane_strndup(const char *s, size_t n) {
 	char *copy = malloc(n + 1);
 	if (copy == NULL) abort();
@@ -177,10 +170,6 @@ void text_ipv6(lane_text *t, const uint8_t *b) {
 		text_bytes(t, h, (size_t)length);
 		if (i < 7) text_char(t, ':');
 	}
-}
-
-void text_u16(lane_text *t, uint16_t v) {
-	text_bytes(t, &v, sizeof v);
 }
 
 void text_u32(lane_text *t, uint32_t v) {

@@ -25,7 +25,6 @@ void text_bytes(lane_text *t, const void *bytes, size_t n);
 void text_cstr(lane_text *t, const char *s);
 void text_char(lane_text *t, char c);
 void text_uint(lane_text *t, uint64_t n);
-void text_int(lane_text *t, int64_t n);
 /** A number as JSON.stringify writes it (ECMAScript Number::toString; NaN and infinities as null). */
 void text_number(lane_text *t, double v);
 /** RFC 5952 text as wire/address-text.ts formatIpv6 writes it (no dotted tail). */
@@ -33,7 +32,6 @@ void text_ipv6(lane_text *t, const uint8_t *b);
 void text_ipv4(lane_text *t, const uint8_t *b);
 char *lane_strndup(const char *s, size_t n);
 /** Host-order integers and doubles (the hand-over is read on the same host, by Buffer's *LE readers: Linux on x86-64/arm64). */
-void text_u16(lane_text *t, uint16_t v);
 void text_u32(lane_text *t, uint32_t v);
 void text_f64(lane_text *t, double v);
 

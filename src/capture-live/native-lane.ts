@@ -5,13 +5,11 @@
 // pairs them and writes their exchange lines there. Every other frame (TCP, fragments, other protocols,
 // odd names or record types, damage) comes back here and goes through the same decoders the pipeline
 // uses (capture/link.ts, ip.ts, tcp-stream.ts, wire/lean-decode.ts): they count it, or describe its
-// message to the lane, whose correlator and inventory are the only ones. At the end the lane's
-// inventory is restored into an Inventory and judged by the same code as the pipeline's, and the
-// summary is the pipeline's. Used only where it gives the same bytes: a classic pcap file, no filter, NDJSON, no
+// message to the lane, whose correlator and inventory are the only ones. At the end the lane's names
+// are judged by the pipeline's own Inventory.judgeAll, read from the lane a chunk at a time
+// (Inventory.fromStore), and the summary is the pipeline's (captureSummary). Used only where it gives the same bytes: a classic pcap file, no filter, NDJSON, no
 // -w/--count/--duration; HE6_DNS_CAPTURE_LANE=js turns it off, =native insists on it (the differential tests).
 import {frameTime, scanPcapRecords, type Frame} from '../capture/pcap-file.js';
-import {decodeLink} from '../capture/link.js';
-import {decodeIp} from '../capture/ip.js';
 import {TcpReassembler} from '../capture/tcp-stream.js';
 import type {NameEvent, SummaryEvent} from '../capture/events.js';
 import type {AnswerRecord} from '../capture/records.js';
@@ -28,7 +26,7 @@ import {nameKey} from '../wire/name.js';
 import {presentedNames} from '../wire/rr-types.js';
 import dnsRcodes from 'dns-packet/rcodes.js';
 import {readClassicChunks} from './file-source.js';
-import {countReason, type ReasonCounts} from '../core/capture-pipeline.js';
+import {captureSummary, countReason, frameMessages, type MessageSink, type Reason, type ReasonCounts, type SummaryStats} from '../core/capture-pipeline.js';
 
 /** What native/lane-napi.c exports (on the same addon as the batch's sockets). */
 export interface LaneAddon {
@@ -59,7 +57,7 @@ const scanDamaged = 3;
 const scanOutput = 4;
 
 /** The lane's statistics (native/lane.h STAT_*), then its packets and messages. */
-const stat = {queries: 0, responses: 1, answered: 2, unanswered: 3, unsolicited: 4, retransmissions: 5, duplicates: 6, late: 7, evicted: 8, pendingPeak: 9, pairs: 10, lostHalves: 11, pending: 12, exchanges: 13, packets: 14, messages: 15} as const;
+const stat = {queries: 0, responses: 1, answered: 2, unanswered: 3, unsolicited: 4, retransmissions: 5, duplicateResponses: 6, lateResponses: 7, evicted: 8, pendingPeak: 9, pairs: 10, lostHalves: 11, pending: 12, exchanges: 13, packets: 14, messages: 15} as const;
 
 /** The addon when it has the lane, else null (not built, HE6_DNS_UDP=dgram, or an older build). */
 export function laneAddon(): LaneAddon | null {
@@ -137,16 +135,13 @@ export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): 
 		}
 	};
 
-	/** A DNS message the JS decoders read, described to the lane's correlator (as the pipeline's `message`). */
-	const message = (bytes: Uint8Array, time: number, source: string, sourcePort: number, destination: string, destinationPort: number, transport: 'udp' | 'tcp'): void => {
-		const decoded = decodeMessageLean(bytes);
-		if (!decoded.ok) return countReason(counts, reasons, `dns-${decoded.error.kind}`);
+	/** A DNS message the JS decoders read, described to the lane's correlator (as the pipeline pushes it to its own). */
+	const message: MessageSink = (m, time, s) => {
 		counts.messages++;
-		const m = decoded.value;
 		const question = m.questions[0];
 		const response = m.type === 'response';
 		numbers[0] = time;
-		numbers[1] = transport === 'tcp' ? 1 : 0;
+		numbers[1] = s.transport === 'tcp' ? 1 : 0;
 		numbers[2] = m.id;
 		numbers[3] = response ? 1 : 0;
 		numbers[4] = question === undefined ? 0 : 1;
@@ -157,10 +152,10 @@ export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): 
 		addon.lanePush(
 			lane,
 			numbers,
-			source,
-			sourcePort,
-			destination,
-			destinationPort,
+			s.source,
+			s.sourcePort,
+			s.destination,
+			s.destinationPort,
 			question?.name ?? null,
 			question === undefined ? null : laneTexts.string(question.name),
 			question === undefined ? null : nameKey(question.name),
@@ -172,6 +167,7 @@ export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): 
 			answers.flatMap((rr) => [rr.name, rr.type, rr.ttl, rr.data]),
 		);
 	};
+	const count = (reason: Reason): void => countReason(counts, reasons, reason);
 
 	/** A frame the lane left to JS: the pipeline's push, with the lane as its correlator. */
 	const frame = (f: Frame): void => {
@@ -179,13 +175,7 @@ export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): 
 		const time = frameTime(f);
 		if (addon.laneSweepDue(lane, time)) tcp.evictIdle(time);
 		addon.laneAdvance(lane, time);
-		const link = decodeLink(f.linktype, f.data);
-		if (!link.ok) return countReason(counts, reasons, link.error);
-		const ip = decodeIp(link.value);
-		if (!ip.ok) return countReason(counts, reasons, ip.error);
-		const s = ip.value;
-		if (s.transport === 'udp') return message(s.payload, time, s.source, s.sourcePort, s.destination, s.destinationPort, 'udp');
-		for (const m of tcp.push(s, time)) message(m.bytes, m.time, s.source, s.sourcePort, s.destination, s.destinationPort, 'tcp');
+		frameMessages(f, time, tcp, null, decodeMessageLean, count, message);
 	};
 
 	try {
@@ -222,28 +212,23 @@ export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): 
 		addon.laneStats(lane, stats);
 		await inventory.judgeAll({selection: options.selection, noAaaa: options.noAaaa, nat64: options.nat64 ?? [], final: true, ...(options.ready === undefined ? {} : {ready: options.ready})}, options.onEvent);
 		const s = (key: keyof typeof stat): number => stats[stat[key]] as number;
-		const summary: SummaryEvent = {
-			kind: 'summary',
-			packets: counts.packets + s('packets'),
-			messages: counts.messages + s('messages'),
-			exchanges: s('exchanges'),
-			unanswered: s('unanswered'),
-			decodeErrors: counts.decodeErrors,
-			pcapDrops: 0,
+		const correlated: SummaryStats = {
 			answered: s('answered'),
+			unanswered: s('unanswered'),
 			unsolicited: s('unsolicited'),
 			retransmissions: s('retransmissions'),
-			duplicateResponses: s('duplicates'),
-			lateResponses: s('late'),
+			duplicateResponses: s('duplicateResponses'),
+			lateResponses: s('lateResponses'),
 			evicted: s('evicted'),
-			maxPending,
 			pendingPeak: s('pendingPeak'),
 			pairs: s('pairs'),
 			lostHalves: s('lostHalves'),
-			skipped: counts.skipped,
-			reasons: {...reasons},
-			tcp: {...tcp.stats},
 		};
+		const summary = captureSummary(
+			{packets: counts.packets + s('packets'), messages: counts.messages + s('messages'), exchanges: s('exchanges'), decodeErrors: counts.decodeErrors, skipped: counts.skipped},
+			correlated,
+			{maxPending, pcapDrops: 0, reasons, tcp: tcp.stats},
+		);
 		options.onEvent(summary);
 		return {summary, error: end.error, nativeFrames: s('packets')};
 	} finally {

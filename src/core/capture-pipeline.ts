@@ -1,16 +1,16 @@
 // Frames in, capture events out: the one path shared by live capture and `-r` replay.
 import type {Endpoint} from '../transport/endpoint.js';
-import {decodeMessage} from '../wire/codec.js';
+import {decodeMessage, type Message, type Result, type WireError} from '../wire/codec.js';
 import {decodeMessageLean} from '../wire/lean-decode.js';
 import type {SelectionSettings} from './selection.js';
 import type {Nat64Prefix} from '../resolve/dns64.js';
-import {Correlator, type CorrelateOptions} from '../capture/correlate.js';
+import {Correlator, type CorrelateOptions, type CorrelateStats} from '../capture/correlate.js';
 import type {CaptureEvent, ExchangeEvent, SummaryEvent} from '../capture/events.js';
 import {decodeIp, type IpReject, type Segment} from '../capture/ip.js';
 import {Inventory} from './capture-inventory.js';
 import {decodeLink, type LinkReject} from '../capture/link.js';
 import {frameTime, type Frame} from '../capture/pcap-file.js';
-import {TcpReassembler, type TcpStreamOptions} from '../capture/tcp-stream.js';
+import {TcpReassembler, type TcpStreamOptions, type TcpStreamStats} from '../capture/tcp-stream.js';
 
 export interface PipelineOptions extends CorrelateOptions {
 	/** Receives every event, synchronously, in order. */
@@ -58,9 +58,71 @@ export interface Pipeline {
 	readonly inventory: Inventory;
 }
 
-type Reason = LinkReject | IpReject | 'other-port' | `dns-${string}`;
+export type Reason = LinkReject | IpReject | 'other-port' | `dns-${string}`;
 /** Reasons that are not errors: the frame is simply not DNS over UDP/TCP for us. */
 const skips = new Set<Reason>(['not-ip', 'not-udp-tcp', 'ip-fragment', 'other-port']);
+
+/** A DNS decoder as the pipeline takes it: the lean reader (default) or the guarded general one. */
+type Decode = (bytes: Uint8Array) => Result<Message, WireError>;
+
+/** Where frameMessages hands each message: decoded, with its time and the segment that carried it. */
+export type MessageSink = (message: Message, time: number, segment: Segment) => void;
+
+/**
+ * A frame's DNS messages as the pipeline reads them: link, IP, the port set, the UDP payload or the
+ * TCP stream's messages, then `decode`; whatever yields no message is counted by its reason. Shared by
+ * the pipeline and the native capture lane's JS half (capture-live/native-lane.ts), which differ only
+ * in the correlator that takes the messages.
+ */
+export function frameMessages(frame: Frame, time: number, tcp: TcpReassembler, ports: ReadonlySet<number> | null, decode: Decode, count: (reason: Reason) => void, onMessage: MessageSink): void {
+	const link = decodeLink(frame.linktype, frame.data);
+	if (!link.ok) return count(link.error);
+	const ip = decodeIp(link.value);
+	if (!ip.ok) return count(ip.error);
+	const s = ip.value;
+	if (ports !== null && !ports.has(s.sourcePort) && !ports.has(s.destinationPort)) return count('other-port');
+	if (s.transport === 'udp') return decodeOne(s.payload, time, s, decode, count, onMessage);
+	for (const m of tcp.push(s, time)) decodeOne(m.bytes, m.time, s, decode, count, onMessage);
+}
+
+function decodeOne(bytes: Uint8Array, time: number, segment: Segment, decode: Decode, count: (reason: Reason) => void, onMessage: MessageSink): void {
+	const decoded = decode(bytes);
+	if (!decoded.ok) return count(`dns-${decoded.error.kind}`);
+	onMessage(decoded.value, time, segment);
+}
+
+/** The correlator's counters a summary reports (CorrelateStats' own names). */
+export type SummaryStats = Pick<CorrelateStats, 'answered' | 'unanswered' | 'unsolicited' | 'retransmissions' | 'duplicateResponses' | 'lateResponses' | 'evicted' | 'pendingPeak' | 'pairs' | 'lostHalves'>;
+
+/** The summary event in the contract's key order, from the frames' counts and the correlator's (the pipeline's and the native lane's). */
+export function captureSummary(
+	counts: {readonly packets: number; readonly messages: number; readonly exchanges: number; readonly decodeErrors: number; readonly skipped: number},
+	c: SummaryStats,
+	end: {readonly maxPending: number; readonly pcapDrops: number; readonly reasons: ReasonCounts; readonly tcp: TcpStreamStats},
+): SummaryEvent {
+	return {
+		kind: 'summary',
+		packets: counts.packets,
+		messages: counts.messages,
+		exchanges: counts.exchanges,
+		unanswered: c.unanswered,
+		decodeErrors: counts.decodeErrors,
+		pcapDrops: end.pcapDrops,
+		answered: c.answered,
+		unsolicited: c.unsolicited,
+		retransmissions: c.retransmissions,
+		duplicateResponses: c.duplicateResponses,
+		lateResponses: c.lateResponses,
+		evicted: c.evicted,
+		maxPending: end.maxPending,
+		pendingPeak: c.pendingPeak,
+		pairs: c.pairs,
+		lostHalves: c.lostHalves,
+		skipped: counts.skipped,
+		reasons: {...end.reasons},
+		tcp: {...end.tcp},
+	};
+}
 
 /** Frames counted by reason (the summary's `reasons`, in the order they first happened). */
 export type ReasonCounts = Record<string, number>;
@@ -94,13 +156,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 		}
 	};
 	const count = (reason: Reason): void => countReason(counts, reasons, reason);
-	const message = (bytes: Uint8Array, time: number, source: Endpoint, destination: Endpoint, transport: Segment['transport']): void => {
-		const decoded = decode(bytes);
-		if (!decoded.ok) return count(`dns-${decoded.error.kind}`);
-		counts.messages++;
-		emit(correlator.push({time, source, destination, transport, message: decoded.value}));
-	};
 	const endpoint = (address: string, port: number): Endpoint => ({address, port, scope: null});
+	const message: MessageSink = (m, time, s) => {
+		counts.messages++;
+		emit(correlator.push({time, source: endpoint(s.source, s.sourcePort), destination: endpoint(s.destination, s.destinationPort), transport: s.transport, message: m}));
+	};
 
 	const stats = (): PipelineStats => ({
 		...counts,
@@ -125,16 +185,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 			}
 			// Every frame moves time on, so a timeout passes on whatever arrives after it (an ACK, a reject).
 			emit(correlator.advance(time));
-			const link = decodeLink(frame.linktype, frame.data);
-			if (!link.ok) return count(link.error);
-			const ip = decodeIp(link.value);
-			if (!ip.ok) return count(ip.error);
-			const s = ip.value;
-			if (ports !== null && !ports.has(s.sourcePort) && !ports.has(s.destinationPort)) return count('other-port');
-			const source = endpoint(s.source, s.sourcePort);
-			const destination = endpoint(s.destination, s.destinationPort);
-			if (s.transport === 'udp') return message(s.payload, time, source, destination, 'udp');
-			for (const m of tcp.push(s, time)) message(m.bytes, m.time, source, destination, 'tcp');
+			frameMessages(frame, time, tcp, ports, decode, count, message);
 		},
 		tick(time) {
 			emit(correlator.advance(time));
@@ -143,29 +194,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 			emit(correlator.flush());
 			// Each name's record goes out as it is judged: 100k records are never all held at once.
 			await inventory.judgeAll({selection: options.selection ?? null, noAaaa: options.noAaaa ?? false, nat64: options.nat64 ?? [], final: true, ...(options.ready === undefined ? {} : {ready: options.ready})}, options.onEvent);
-			const c = correlator.stats;
-			const summary: SummaryEvent = {
-				kind: 'summary',
-				packets: counts.packets,
-				messages: counts.messages,
-				exchanges: counts.exchanges,
-				unanswered: c.unanswered,
-				decodeErrors: counts.decodeErrors,
-				pcapDrops: end.pcapDrops ?? 0,
-				answered: c.answered,
-				unsolicited: c.unsolicited,
-				retransmissions: c.retransmissions,
-				duplicateResponses: c.duplicateResponses,
-				lateResponses: c.lateResponses,
-				evicted: c.evicted,
-				maxPending: correlator.maxPending,
-				pendingPeak: c.pendingPeak,
-				pairs: c.pairs,
-				lostHalves: c.lostHalves,
-				skipped: counts.skipped,
-				reasons: {...reasons},
-				tcp: {...tcp.stats},
-			};
+			const summary = captureSummary(counts, correlator.stats, {maxPending: correlator.maxPending, pcapDrops: end.pcapDrops ?? 0, reasons, tcp: tcp.stats});
 			options.onEvent(summary);
 			return summary;
 		},
