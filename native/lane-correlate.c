@@ -702,8 +702,7 @@ typedef struct {
 	size_t qname_length;
 	double time;
 	int status;
-	const char *rcode;
-	int tc;
+	/** The reply (its RCODE, TC bit, answers and SOA); NULL when unanswered. */
 	const lane_message *reply;
 } inventory_exchange;
 
@@ -720,10 +719,10 @@ static void inventory_add(lane *l, const inventory_exchange *e) {
 		return;
 	}
 	f->answered++;
-	if (e->tc && f->rcode != NULL && !f->tc) return;
 	const lane_message *m = e->reply;
+	if (m->tc && f->rcode != NULL && !f->tc) return;
 	const char *soa = m->soa_json == NULL ? NULL : lane_intern(l, m->soa_json, m->soa_json_length);
-	family_keep(f, e->rcode, e->tc, soa, e->qname, e->qname_length, m->records, m->records_length, m->record_count);
+	family_keep(f, m->rcode, m->tc, soa, e->qname, e->qname_length, m->records, m->records_length, m->record_count);
 }
 
 /* ---------- exchange lines ---------- */
@@ -844,7 +843,7 @@ static void finish_query(lane *l, lane_query *q, int status, const lane_message 
 	write_exchange(l, &e);
 	inventory_exchange i = {
 		.qtype = q->qtype, .folded = q->folded, .folded_length = q->folded_length, .qname = q->qname_text, .qname_length = q->qname_text_length,
-		.time = q->first, .status = status, .rcode = e.rcode, .tc = reply == NULL ? 0 : reply->tc, .reply = reply,
+		.time = q->first, .status = status, .reply = reply,
 	};
 	inventory_add(l, &i);
 }
@@ -863,7 +862,7 @@ static void unsolicited(lane *l, const lane_message *m) {
 	write_exchange(l, &e);
 	inventory_exchange i = {
 		.qtype = e.qtype, .folded = m->folded, .folded_length = m->folded_length, .qname = m->has_question ? m->qname_text : NULL, .qname_length = m->qname_text_length,
-		.time = m->time, .status = 2, .rcode = m->rcode, .tc = m->tc, .reply = m,
+		.time = m->time, .status = 2, .reply = m,
 	};
 	inventory_add(l, &i);
 }
