@@ -20,8 +20,16 @@ function openForReading(path: string): number {
 	}
 }
 
-/** The first four bytes: classic pcap (either byte order, µs or ns) or pcapng's section header. */
-function fileMagic(path: string): 'pcap' | 'pcapng' | 'other' {
+/** What a capture file is by its first four bytes. */
+export type FileKind = 'pcap' | 'pcapng' | 'other';
+
+/**
+ * The first four bytes: classic pcap (either byte order, µs or ns) or pcapng's section header. Throws
+ * the set-up error of an unreadable file. Decision: the caller reads it before loading node_pcap, which a
+ * classic file without a filter never needs (its ES module import, the ESM loader with it and the native
+ * binding cost ~50 ms of such a `capture -r`), and hands it to openFileSource.
+ */
+export function fileMagic(path: string): FileKind {
 	const fd = openForReading(path);
 	try {
 		const b = Buffer.alloc(4);
@@ -34,15 +42,6 @@ function fileMagic(path: string): 'pcap' | 'pcapng' | 'other' {
 	} finally {
 		closeSync(fd);
 	}
-}
-
-/**
- * Whether reading `path` needs no libpcap at all: classic pcap without a filter (our own reader).
- * Decision: loading node_pcap (an ES module import, the ESM loader with it, and the native binding)
- * cost ~50 ms of a `capture -r` that then never used it. Throws the set-up error of an unreadable file.
- */
-export function readsWithoutLibpcap(path: string, filter: string | null): boolean {
-	return filter === null && fileMagic(path) === 'pcap';
 }
 
 /** Where a classic pcap file stops making sense, in our reader's words (byte offset and why). */
@@ -61,8 +60,7 @@ function describeDamage(path: string): string | null {
  * more than the whole decode), so `-r` also works on a machine without libpcap-dev; libpcap reads
  * the rest (pcapng, BPF filters).
  */
-export function openFileSource(pcap: PcapModule | null, options: FileSourceOptions): FrameSource {
-	const kind = fileMagic(options.path);
+export function openFileSource(pcap: PcapModule | null, options: FileSourceOptions, kind: FileKind = fileMagic(options.path)): FrameSource {
 	if (pcap === null) {
 		if (options.filter !== null) throw new CaptureSetupError(`--filter/--port on a file needs libpcap: ${pcapMissingHint}`);
 		if (kind === 'pcapng') throw new CaptureSetupError(`${options.path} is pcapng, which needs libpcap: ${pcapMissingHint}`);

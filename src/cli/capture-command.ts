@@ -6,7 +6,7 @@ import type {Writable} from 'node:stream';
 import {startCapture, type CaptureResult, type CaptureRun} from '../capture-live/capture-run.js';
 import {laneAddon, laneWanted, runNativeLane, type LaneAddon} from '../capture-live/native-lane.js';
 import {defaultInterface} from '../capture-live/default-interface.js';
-import {openFileSource, readsWithoutLibpcap} from '../capture-live/file-source.js';
+import {fileMagic, openFileSource} from '../capture-live/file-source.js';
 import {linktypeLabel, snapLength, type FrameSource} from '../capture-live/frame-source.js';
 import {openLiveSource} from '../capture-live/live-source.js';
 import {CaptureSetupError, loadPcap, type PcapModule} from '../capture-live/pcap-binding.js';
@@ -83,8 +83,10 @@ export function captureSettings(flags: CaptureFlags): CaptureSettings {
 async function openSource(settings: CaptureSettings): Promise<FrameSource> {
 	try {
 		if (settings.read !== null) {
-			const pcap: PcapModule | null = readsWithoutLibpcap(settings.read, settings.filter) ? null : await loadPcap().catch(() => null);
-			return openFileSource(pcap, {path: settings.read, filter: settings.filter});
+			// A classic file without a filter is read by our own reader: node_pcap is not loaded for it.
+			const kind = fileMagic(settings.read);
+			const pcap: PcapModule | null = kind === 'pcap' && settings.filter === null ? null : await loadPcap().catch(() => null);
+			return openFileSource(pcap, {path: settings.read, filter: settings.filter}, kind);
 		}
 		const pcap = await loadPcap();
 		const iface = settings.iface ?? defaultInterface()?.iface ?? 'any';
