@@ -13,10 +13,37 @@
 // queries are freed by a count of their holders (the pending table, the pair tracker's queue) with no cycle.
 #include "lane.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/** Bytes of a query's three texts (JSON, presented, folded, each NUL-ended) kept inside it. */
+#define QUERY_INLINE 200
+
+/**
+ * A free list of blocks of one size (queries, pairs, name heads). Decision: the lane takes and gives back
+ * about a million of them in the bench's capture; malloc and free were ~10% of `capture -r`'s time.
+ */
+typedef struct pool_block {
+	struct pool_block *next;
+} pool_block;
+
+typedef struct {
+	pool_block *free;
+	size_t size;
+} lane_pool;
+
+/**
+ * Memory for what lives until the lane is destroyed (names' keys, the replies they keep), taken from
+ * large chunks: one allocation a megabyte instead of three a name.
+ */
+typedef struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	char data[];
+} arena_chunk;
 
 typedef struct {
 	int id[2];
@@ -50,6 +77,8 @@ typedef struct lane_query {
 	struct lane_query *socket_next;
 	struct lane_query *older, *newer;
 	int holders;
+	/** The texts' room when they fit (most names): no allocation of their own. */
+	char inline_texts[QUERY_INLINE];
 } lane_query;
 
 /**
@@ -59,6 +88,8 @@ typedef struct lane_query {
 typedef struct {
 	lane_query *query;
 	int32_t next;
+	/** The query's hash, here so that a bucket's walk reads no query whose hash differs (a cache miss each). */
+	uint32_t hash;
 	double until;
 	uint8_t state;
 } recent_slot;
@@ -74,27 +105,6 @@ typedef struct name_head {
 	lane_query *head;
 	struct name_head *next;
 } name_head;
-
-typedef struct {
-	int asked, answered, unanswered;
-	/** The kept reply: its RCODE (interned; NULL: none kept), TC bit, SOA (interned JSON, or NULL). */
-	const char *rcode;
-	int tc;
-	const char *soa;
-	/** One allocation: the qname as presented, then the answer records (lane_record_put's). */
-	char *block;
-	uint32_t qname_length, records_length, record_count;
-} family_state;
-
-typedef struct {
-	char *folded;
-	size_t folded_length;
-	uint32_t hash;
-	int32_t next;
-	double count;
-	double last_seen;
-	family_state a, aaaa;
-} name_state;
 
 /** An interned text: its id (its place in the list the hand-over names) before its bytes. */
 typedef struct {
@@ -140,6 +150,12 @@ struct lane {
 	size_t names_count, names_capacity;
 	int32_t *name_heads;
 	size_t name_heads_mask;
+	lane_pool query_pool, pair_pool, head_pool;
+	arena_chunk *arena;
+	/** The name the last exchange was added to, or -1. */
+	int64_t last_name;
+	/** The name judge (lane-judge.c), made by lane_judge_setup; NULL until then. */
+	lane_judge *judge;
 };
 
 /* ---------- small helpers ---------- */
@@ -259,8 +275,17 @@ int lane_sweep_due(lane *l, double time) {
 }
 
 lane *lane_create(const lane_options *options) {
+	// Decision: the lane's memory grows by tens of megabytes (names, replies, lines); glibc's defaults gave
+	// the top of the heap back and faulted it in again: 4–7% of `capture -r`'s time on the bench's file
+	// (6 interleaved runs, before and after the pools). The process is a one-shot command: it keeps what it took.
+	mallopt(M_TOP_PAD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	lane *l = zalloc(sizeof *l);
 	l->options = *options;
+	l->last_name = -1;
+	l->query_pool.size = sizeof(lane_query);
+	l->pair_pool.size = sizeof(lane_pair);
+	l->head_pool.size = sizeof(name_head);
 	if (l->options.max_pending < 1) l->options.max_pending = 1;
 	l->now = -INFINITY;
 	l->last_sweep = -INFINITY;
@@ -312,13 +337,55 @@ static size_t mix(uint32_t hash, size_t mask) {
 	return bits == 0 ? 0 : (size_t)((hash * 0x9e3779b1u) >> (32 - bits));
 }
 
+/* ---------- pools and the arena ---------- */
+
+static void *pool_take(lane_pool *p) {
+	pool_block *b = p->free;
+	if (b == NULL) return zalloc(p->size);
+	p->free = b->next;
+	memset(b, 0, p->size);
+	return b;
+}
+
+static void pool_give(lane_pool *p, void *block) {
+	pool_block *b = block;
+	b->next = p->free;
+	p->free = b;
+}
+
+static void pool_clear(lane_pool *p) {
+	while (p->free != NULL) {
+		pool_block *next = p->free->next;
+		free(p->free);
+		p->free = next;
+	}
+}
+
+/** n bytes (8-aligned) that live as long as the lane. */
+static void *arena_take(lane *l, size_t n) {
+	n = (n + 7) & ~(size_t)7;
+	arena_chunk *c = l->arena;
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > (1u << 20) ? n : (1u << 20);
+		c = malloc(sizeof *c + size);
+		if (c == NULL) abort();
+		c->next = l->arena;
+		c->used = 0;
+		c->size = size;
+		l->arena = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
 /* ---------- queries and pairs ---------- */
 
-static void release_query(lane_query *q) {
+static void release_query(lane *l, lane_query *q) {
 	if (--q->holders > 0) return;
-	if (q->pair != NULL && --q->pair->holders == 0) free(q->pair);
-	free(q->qname_json); // the folded key and the text are in the same allocation
-	free(q);
+	if (q->pair != NULL && --q->pair->holders == 0) pool_give(&l->pair_pool, q->pair);
+	if (q->qname_json != q->inline_texts) free(q->qname_json); // the folded key and the text are in the same allocation
+	pool_give(&l->query_pool, q);
 }
 
 /* ---------- the pending table and the deadline list ---------- */
@@ -405,8 +472,9 @@ static void ring_grow(lane *l) {
 
 static int32_t ring_find(lane *l, uint32_t hash, int tcp, const lane_endpoint *client, const lane_endpoint *server, int id, const char *folded, size_t folded_length, const char *qtype, const char *qclass) {
 	for (int32_t slot = l->ring_heads[mix(hash, l->ring_heads_mask)]; slot >= 0; slot = l->ring[slot].next) {
+		if (l->ring[slot].hash != hash) continue;
 		const lane_query *q = l->ring[slot].query;
-		if (q->hash == hash && q->id == id && q->tcp == tcp && same_endpoint(&q->client, client) && same_endpoint(&q->server, server) && q->qtype == qtype && q->qclass == qclass &&
+		if (q->id == id && q->tcp == tcp && same_endpoint(&q->client, client) && same_endpoint(&q->server, server) && q->qtype == qtype && q->qclass == qclass &&
 			same_text(q->folded, q->folded_length, folded, folded_length))
 			return slot;
 	}
@@ -427,7 +495,7 @@ static void ring_forget(lane *l, int32_t slot) {
 /** #pop: the head slot leaves the ring (its query is released). */
 static void ring_pop(lane *l) {
 	recent_slot *s = &l->ring[l->ring_head];
-	release_query(s->query);
+	release_query(l, s->query);
 	s->query = NULL;
 	l->ring_head = (l->ring_head + 1) % l->ring_capacity;
 	l->ring_queued--;
@@ -472,6 +540,7 @@ static void remember(lane *l, lane_query *q, double until, int answered) {
 	l->ring_queued++;
 	recent_slot *s = &l->ring[slot];
 	s->query = q;
+	s->hash = q->hash;
 	q->holders++;
 	s->until = until;
 	s->state = answered ? 1 : 2;
@@ -517,7 +586,7 @@ static void tracker_remove(lane *l, lane_query *query) {
 			if (previous != NULL) previous->socket_next = query->socket_next;
 			else if (query->socket_next == NULL) {
 				*slot = head->next;
-				free(head);
+				pool_give(&l->head_pool, head);
 				l->tracked_count--;
 			} else {
 				head->head = query->socket_next;
@@ -549,7 +618,7 @@ static void order_shift(lane *l) {
 	lane_query *q = l->order[l->order_head];
 	l->order_head = (l->order_head + 1) % l->order_capacity;
 	l->order_count--;
-	release_query(q);
+	release_query(l, q);
 }
 
 static void track(lane *l, lane_query *query) {
@@ -567,7 +636,7 @@ static void track(lane *l, lane_query *query) {
 		previous = previous->socket_next;
 	}
 	if (previous != NULL && previous->pair == NULL && previous->qtype == wanted && query->first - previous->first <= l->options.pair_window_ms) {
-		lane_pair *pair = zalloc(sizeof *pair);
+		lane_pair *pair = pool_take(&l->pair_pool);
 		pair->id[0] = previous->id;
 		pair->qtype[0] = previous->qtype;
 		pair->id[1] = query->id;
@@ -584,7 +653,7 @@ static void track(lane *l, lane_query *query) {
 	if (previous != NULL) tracker_remove(l, previous);
 	slot = tracked_slot(l, query->folded, query->folded_length, hash);
 	if (*slot == NULL) {
-		name_head *head = zalloc(sizeof *head);
+		name_head *head = pool_take(&l->head_pool);
 		head->folded = query->folded;
 		head->folded_length = query->folded_length;
 		head->hash = hash;
@@ -614,7 +683,7 @@ static void tracker_clear(lane *l) {
 		for (name_head *h = l->tracked[i]; h != NULL;) {
 			name_head *next = h->next;
 			forget_chain(h->head);
-			free(h);
+			pool_give(&l->head_pool, h);
 			h = next;
 		}
 		l->tracked[i] = NULL;
@@ -636,12 +705,16 @@ static const char *settle(lane *l, lane_query *q, int answered) {
 
 /* ---------- the inventory (Inventory.add) ---------- */
 
-static void family_keep(family_state *f, const char *rcode, int tc, const char *soa, const char *qname, size_t qname_length, const uint8_t *records, size_t records_length, uint32_t record_count) {
+static void family_keep(lane *l, family_state *f, const char *rcode, int tc, const char *soa, const char *qname, size_t qname_length, const uint8_t *records, size_t records_length, uint32_t record_count) {
 	f->rcode = rcode;
 	f->tc = tc;
 	f->soa = soa;
-	f->block = realloc(f->block, qname_length + records_length + 1);
-	if (f->block == NULL) abort();
+	size_t size = qname_length + records_length + 1;
+	if (size > f->block_capacity) {
+		// A larger reply than the one kept: new room (the old stays in the arena, unused; rare).
+		f->block = arena_take(l, size);
+		f->block_capacity = (uint32_t)size;
+	}
 	memcpy(f->block, qname, qname_length);
 	if (records_length > 0) memcpy(f->block + qname_length, records, records_length);
 	f->qname_length = (uint32_t)qname_length;
@@ -658,8 +731,14 @@ int64_t lane_find_name(lane *l, const char *folded, size_t n) {
 }
 
 static name_state *name_of(lane *l, const char *folded, size_t n, double time) {
+	// A name's A and AAAA exchanges mostly come one after the other (Inventory.add's #last).
+	if (l->last_name >= 0 && same_text(l->names[l->last_name].folded, l->names[l->last_name].folded_length, folded, n)) return &l->names[l->last_name];
 	int64_t found = lane_find_name(l, folded, n);
-	if (found >= 0) return &l->names[found];
+	if (found >= 0) {
+		l->last_name = found;
+		return &l->names[found];
+	}
+	l->last_name = (int64_t)l->names_count;
 	uint32_t hash = fnv(folded, n);
 	if (l->names_count == l->names_capacity) {
 		l->names_capacity = l->names_capacity == 0 ? 1024 : l->names_capacity * 2;
@@ -681,7 +760,9 @@ static name_state *name_of(lane *l, const char *folded, size_t n, double time) {
 	}
 	name_state *s = &l->names[l->names_count];
 	memset(s, 0, sizeof *s);
-	s->folded = lane_strndup(folded, n);
+	s->folded = arena_take(l, n + 1);
+	memcpy(s->folded, folded, n);
+	s->folded[n] = 0;
 	s->folded_length = n;
 	s->hash = hash;
 	s->last_seen = time;
@@ -722,7 +803,7 @@ static void inventory_add(lane *l, const inventory_exchange *e) {
 	const lane_message *m = e->reply;
 	if (m->tc && f->rcode != NULL && !f->tc) return;
 	const char *soa = m->soa_json == NULL ? NULL : lane_intern(l, m->soa_json, m->soa_json_length);
-	family_keep(f, m->rcode, m->tc, soa, e->qname, e->qname_length, m->records, m->records_length, m->record_count);
+	family_keep(l, f, m->rcode, m->tc, soa, e->qname, e->qname_length, m->records, m->records_length, m->record_count);
 }
 
 /* ---------- exchange lines ---------- */
@@ -740,7 +821,7 @@ static void write_endpoint(lane_text *t, const lane_endpoint *e) {
 }
 
 static void write_nullable_text(lane_text *t, const char *s) {
-	if (s == NULL) text_cstr(t, "null");
+	if (s == NULL) text_literal(t, "null");
 	else {
 		text_char(t, '"');
 		text_cstr(t, s);
@@ -772,59 +853,59 @@ typedef struct {
 
 static void write_exchange(lane *l, const exchange_line *e) {
 	lane_text *t = &l->output;
-	text_cstr(t, "{\"kind\":\"exchange\",\"client\":");
+	text_literal(t, "{\"kind\":\"exchange\",\"client\":");
 	write_endpoint(t, e->client);
-	text_cstr(t, ",\"server\":");
+	text_literal(t, ",\"server\":");
 	write_endpoint(t, e->server);
 	text_cstr(t, e->tcp ? ",\"transport\":\"tcp\",\"id\":" : ",\"transport\":\"udp\",\"id\":");
 	text_uint(t, (uint64_t)e->id);
-	text_cstr(t, ",\"qname\":");
-	if (e->qname_json == NULL) text_cstr(t, "null");
+	text_literal(t, ",\"qname\":");
+	if (e->qname_json == NULL) text_literal(t, "null");
 	else text_bytes(t, e->qname_json, e->qname_json_length);
-	text_cstr(t, ",\"qtype\":");
+	text_literal(t, ",\"qtype\":");
 	write_nullable_text(t, e->qtype);
-	text_cstr(t, ",\"rcode\":");
+	text_literal(t, ",\"rcode\":");
 	write_nullable_text(t, e->rcode);
-	text_cstr(t, ",\"answers\":[");
+	text_literal(t, ",\"answers\":[");
 	text_bytes(t, e->answers, e->answers_length);
-	text_cstr(t, "],\"rttMs\":");
-	if (isnan(e->rtt)) text_cstr(t, "null");
+	text_literal(t, "],\"rttMs\":");
+	if (isnan(e->rtt)) text_literal(t, "null");
 	else text_number(t, e->rtt);
 	static const char *const statuses[3] = {",\"status\":\"answered\",\"time\":", ",\"status\":\"unanswered\",\"time\":", ",\"status\":\"unsolicited\",\"time\":"};
 	text_cstr(t, statuses[e->status]);
 	text_number(t, e->time);
-	text_cstr(t, ",\"retransmissions\":");
+	text_literal(t, ",\"retransmissions\":");
 	text_uint(t, (uint64_t)e->retransmissions);
-	text_cstr(t, ",\"endedBy\":");
+	text_literal(t, ",\"endedBy\":");
 	write_nullable_text(t, e->ended_by);
-	text_cstr(t, ",\"flags\":");
-	if (e->flags < 0) text_cstr(t, "null");
+	text_literal(t, ",\"flags\":");
+	if (e->flags < 0) text_literal(t, "null");
 	else {
 		text_cstr(t, (e->flags & 4) ? "{\"aa\":true" : "{\"aa\":false");
 		text_cstr(t, (e->flags & 2) ? ",\"tc\":true" : ",\"tc\":false");
 		text_cstr(t, (e->flags & 1) ? ",\"ad\":true}" : ",\"ad\":false}");
 	}
-	text_cstr(t, ",\"soa\":");
-	if (e->soa == NULL) text_cstr(t, "null");
+	text_literal(t, ",\"soa\":");
+	if (e->soa == NULL) text_literal(t, "null");
 	else text_bytes(t, e->soa, e->soa_length);
-	text_cstr(t, ",\"pairedWith\":");
-	if (e->pair == NULL) text_cstr(t, "null");
+	text_literal(t, ",\"pairedWith\":");
+	if (e->pair == NULL) text_literal(t, "null");
 	else {
 		int other = 1 - e->half;
-		text_cstr(t, "{\"id\":");
+		text_literal(t, "{\"id\":");
 		text_uint(t, (uint64_t)e->pair->id[other]);
-		text_cstr(t, ",\"qtype\":");
+		text_literal(t, ",\"qtype\":");
 		write_nullable_text(t, e->pair->qtype[other]);
 		text_char(t, '}');
 	}
-	text_cstr(t, ",\"pairFlag\":");
-	if (e->pair_flag == NULL) text_cstr(t, "null");
+	text_literal(t, ",\"pairFlag\":");
+	if (e->pair_flag == NULL) text_literal(t, "null");
 	else {
 		text_char(t, '"');
 		text_cstr(t, e->pair_flag);
-		text_cstr(t, " lost\"");
+		text_literal(t, " lost\"");
 	}
-	text_cstr(t, ",\"pid\":null,\"comm\":null}\n");
+	text_literal(t, ",\"pid\":null,\"comm\":null}\n");
 	l->stats[STAT_EXCHANGES]++;
 }
 
@@ -873,7 +954,7 @@ static void finish_unanswered(lane *l, lane_query *q, const char *ended_by) {
 	l->stats[STAT_UNANSWERED]++;
 	const char *flag = settle(l, q, 0);
 	finish_query(l, q, 1, NULL, NAN, ended_by, flag);
-	release_query(q);
+	release_query(l, q);
 }
 
 void lane_advance(lane *l, double time) {
@@ -914,9 +995,9 @@ static void query(lane *l, const lane_message *m) {
 		lane_query *oldest = l->oldest;
 		pending_remove(l, oldest);
 		l->stats[STAT_EVICTED]++;
-		release_query(oldest);
+		release_query(l, oldest);
 	}
-	lane_query *q = zalloc(sizeof *q);
+	lane_query *q = pool_take(&l->query_pool);
 	q->hash = hash;
 	q->tcp = m->tcp;
 	q->client = *client;
@@ -926,7 +1007,8 @@ static void query(lane *l, const lane_message *m) {
 	q->qtype = m->qtype;
 	q->qclass = m->qclass;
 	// One allocation: the qname's JSON, its text and the folded key, each NUL-ended.
-	char *texts = malloc(m->qname_json_length + m->qname_text_length + m->folded_length + 3);
+	size_t size = m->qname_json_length + m->qname_text_length + m->folded_length + 3;
+	char *texts = size <= QUERY_INLINE ? q->inline_texts : malloc(size);
 	if (texts == NULL) abort();
 	memcpy(texts, m->qname_json, m->qname_json_length);
 	texts[m->qname_json_length] = 0;
@@ -982,7 +1064,7 @@ static void response(lane *l, const lane_message *m) {
 	if (rounded - 0.5 > x) rounded -= 1;
 	const char *flag = settle(l, pending, 1);
 	finish_query(l, pending, 0, m, rounded / 1000, NULL, flag);
-	release_query(pending);
+	release_query(l, pending);
 }
 
 void lane_correlate(lane *l, const lane_message *m) {
@@ -1008,6 +1090,14 @@ void lane_stats(lane *l, double *out) {
 
 size_t lane_names(lane *l) {
 	return l->names_count;
+}
+
+const name_state *lane_name_at(lane *l, size_t index) {
+	return &l->names[index];
+}
+
+lane_judge **lane_judge_slot(lane *l) {
+	return &l->judge;
 }
 
 /** A text for the hand-over's string list: its bytes, then a NUL (presentation texts hold none: those are \000). */
@@ -1072,16 +1162,19 @@ void lane_destroy(lane *l) {
 	while (l->oldest != NULL) {
 		lane_query *q = l->oldest;
 		pending_remove(l, q);
-		release_query(q);
+		release_query(l, q);
 	}
+	lane_judge_destroy(l->judge);
 	ring_clear(l);
 	tracker_clear(l);
-	for (size_t i = 0; i < l->names_count; i++) {
-		name_state *s = &l->names[i];
-		free(s->folded);
-		free(s->a.block);
-		free(s->aaaa.block);
+	for (arena_chunk *c = l->arena; c != NULL;) {
+		arena_chunk *next = c->next;
+		free(c);
+		c = next;
 	}
+	pool_clear(&l->query_pool);
+	pool_clear(&l->pair_pool);
+	pool_clear(&l->head_pool);
 	free(l->names);
 	free(l->name_heads);
 	free(l->ring);

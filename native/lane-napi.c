@@ -34,6 +34,10 @@ static lane *lane_of(napi_env env, napi_value value) {
 	return *slot;
 }
 
+lane *lane_from_value(napi_env env, napi_value value) {
+	return lane_of(env, value);
+}
+
 /** A JS string argument as a malloc'd copy (its length in *n); NULL for null/undefined. */
 static char *string_arg(napi_env env, napi_value value, size_t *n) {
 	napi_valuetype type;
@@ -388,4 +392,5 @@ void lane_define(napi_env env, napi_value exports) {
 		{"laneFind", NULL, Find, NULL, NULL, NULL, napi_enumerable, NULL},
 	};
 	napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+	lane_judge_define(env, exports);
 }

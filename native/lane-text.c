@@ -6,30 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void text_reserve(lane_text *t, size_t more) {
-	if (t->length + more <= t->capacity) return;
+void text_grow(lane_text *t, size_t more) {
 	size_t capacity = t->capacity == 0 ? 4096 : t->capacity;
 	while (capacity < t->length + more) capacity *= 2;
 	char *data = realloc(t->data, capacity);
 	if (data == NULL) abort(); // out of memory: nothing sensible is left to do
 	t->data = data;
 	t->capacity = capacity;
-}
-
-void text_bytes(lane_text *t, const void *bytes, size_t n) {
-	if (n == 0) return; // memcpy is not defined for a null pointer, even for no bytes
-	text_reserve(t, n);
-	memcpy(t->data + t->length, bytes, n);
-	t->length += n;
-}
-
-void text_cstr(lane_text *t, const char *s) {
-	text_bytes(t, s, strlen(s));
-}
-
-void text_char(lane_text *t, char c) {
-	text_reserve(t, 1);
-	t->data[t->length++] = c;
 }
 
 void text_uint(lane_text *t, uint64_t n) {
@@ -40,7 +23,9 @@ void text_uint(lane_text *t, uint64_t n) {
 		n /= 10;
 	} while (n > 0);
 	text_reserve(t, (size_t)k);
-	while (k > 0) t->data[t->length++] = digits[--k];
+	char *at = t->data + t->length;
+	t->length += (size_t)k;
+	while (k > 0) *at++ = digits[--k];
 }
 
 char *lane_strndup(const char *s, size_t n) {
@@ -76,7 +61,7 @@ static void shortest_digits(double v, char *digits, int *k, int *n) {
 
 void text_number(lane_text *t, double v) {
 	if (isnan(v) || isinf(v)) {
-		text_cstr(t, "null");
+		text_literal(t, "null");
 		return;
 	}
 	if (v == 0) {
@@ -120,7 +105,7 @@ void text_number(lane_text *t, double v) {
 		text_char(t, '.');
 		text_bytes(t, digits + n, (size_t)(k - n));
 	} else if (-6 < n && n <= 0) {
-		text_cstr(t, "0.");
+		text_literal(t, "0.");
 		for (int i = 0; i < -n; i++) text_char(t, '0');
 		text_bytes(t, digits, (size_t)k);
 	} else {

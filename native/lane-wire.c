@@ -128,11 +128,11 @@ static int read_record(lane *l, const uint8_t *b, size_t length, size_t *offset,
 	if (out != NULL) {
 		text_cstr(out, (*answers)++ == 0 ? "{\"name\":" : ",{\"name\":");
 		json_name(out, &name);
-		text_cstr(out, ",\"type\":\"");
+		text_literal(out, ",\"type\":\"");
 		text_cstr(out, type_name);
-		text_cstr(out, "\",\"ttl\":");
+		text_literal(out, "\",\"ttl\":");
 		text_uint(out, ttl);
-		text_cstr(out, ",\"data\":\"");
+		text_literal(out, ",\"data\":\"");
 		data_start = out->length;
 	}
 	switch (type) {
@@ -170,13 +170,13 @@ static int read_record(lane *l, const uint8_t *b, size_t length, size_t *offset,
 			}
 			if (section == 1 && texts->soa.length == 0) {
 				lane_text *s = &texts->soa;
-				text_cstr(s, "{\"name\":");
+				text_literal(s, "{\"name\":");
 				json_name(s, &name);
-				text_cstr(s, ",\"ttl\":");
+				text_literal(s, ",\"ttl\":");
 				text_uint(s, ttl);
-				text_cstr(s, ",\"mname\":");
+				text_literal(s, ",\"mname\":");
 				json_name(s, &mname);
-				text_cstr(s, ",\"rname\":");
+				text_literal(s, ",\"rname\":");
 				json_name(s, &rname);
 				static const char *const keys[5] = {",\"serial\":", ",\"refresh\":", ",\"retry\":", ",\"expire\":", ",\"minimum\":"};
 				for (int i = 0; i < 5; i++) {
@@ -193,7 +193,7 @@ static int read_record(lane *l, const uint8_t *b, size_t length, size_t *offset,
 	if (out != NULL) {
 		// The data is plain text (no JSON escaping in this subset): the inventory's copy is the same bytes.
 		lane_record_put(&texts->records, name.text, name.length, type_name, ttl, out->data + data_start, out->length - data_start);
-		text_cstr(out, "\"}");
+		text_literal(out, "\"}");
 	}
 	return 1;
 }

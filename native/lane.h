@@ -13,6 +13,7 @@
 #define HE6_LANE_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /** A growable byte buffer (the lane's output, scratch texts). */
 typedef struct {
@@ -20,10 +21,26 @@ typedef struct {
 	size_t length, capacity;
 } lane_text;
 
-void text_reserve(lane_text *t, size_t more);
-void text_bytes(lane_text *t, const void *bytes, size_t n);
-void text_cstr(lane_text *t, const char *s);
-void text_char(lane_text *t, char c);
+/** Room for `more` bytes: text_grow when there is none (out of line: the lines' every piece calls these). */
+void text_grow(lane_text *t, size_t more);
+static inline void text_reserve(lane_text *t, size_t more) {
+	if (t->length + more > t->capacity) text_grow(t, more);
+}
+static inline void text_bytes(lane_text *t, const void *bytes, size_t n) {
+	if (n == 0) return; // memcpy is not defined for a null pointer, even for no bytes
+	text_reserve(t, n);
+	memcpy(t->data + t->length, bytes, n);
+	t->length += n;
+}
+static inline void text_cstr(lane_text *t, const char *s) {
+	text_bytes(t, s, strlen(s));
+}
+static inline void text_char(lane_text *t, char c) {
+	text_reserve(t, 1);
+	t->data[t->length++] = c;
+}
+/** A string literal's bytes (its length known at compile time). */
+#define text_literal(t, literal) text_bytes((t), "" literal, sizeof(literal) - 1)
 void text_uint(lane_text *t, uint64_t n);
 /** A number as JSON.stringify writes it (ECMAScript Number::toString; NaN and infinities as null). */
 void text_number(lane_text *t, double v);
@@ -119,11 +136,89 @@ enum {
 };
 void lane_stats(lane *l, double *out);
 
+/** One family of a name (Inventory's FamilyState): counts and the reply it is judged by. */
+typedef struct {
+	int asked, answered, unanswered;
+	/** The kept reply: its RCODE (interned; NULL: none kept), TC bit, SOA (interned JSON, or NULL). */
+	const char *rcode;
+	int tc;
+	const char *soa;
+	/** The qname as presented, then the answer records (lane_record_put's), in the lane's arena. */
+	char *block;
+	uint32_t qname_length, records_length, record_count, block_capacity;
+} family_state;
+
+/** A name of the inventory (Inventory.add's NameState): its key, counts and both families. */
+typedef struct {
+	char *folded;
+	size_t folded_length;
+	uint32_t hash;
+	int32_t next;
+	double count;
+	double last_seen;
+	family_state a, aaaa;
+} name_state;
+
 /** The inventory: names in first-seen order, written for native-lane.ts's reader (the format is lane_name_put's). */
 size_t lane_names(lane *l);
 /** The index of the name with this (case-folded) key, or -1. */
 int64_t lane_find_name(lane *l, const char *folded, size_t n);
 void lane_name_put(lane *l, size_t index, lane_text *out, lane_text *strings);
+const name_state *lane_name_at(lane *l, size_t index);
+
+/**
+ * The name judge (lane-judge.c): Inventory.judgeAll's final judgement of the names whose shape it knows
+ * (core/capture-inventory.ts #judgeFamily, core/verdict.ts judge), their lines written as
+ * report/capture-json.ts writeNameJson writes them. What depends on the host and the stack stays in JS
+ * (core/native-judge.ts), asked through these calls, each rarely: Source(D) a batch of destinations at
+ * a time, the facts of an address region once, and the order of an A and an AAAA once per pair of
+ * (region, source) classes. Any other name is left to JS (lane_judge_names stops before it).
+ */
+typedef struct lane_judge lane_judge;
+
+typedef struct {
+	void *context;
+	/**
+	 * Source(D) of `count` destination texts, each followed by a NUL, into ids[] (SOURCE_* or an id
+	 * that lane_judge_add_source has named before this returns); 0 when JS threw.
+	 */
+	int (*sources)(void *context, lane_judge *j, const char *texts, size_t length, size_t count, int32_t *ids);
+	/** The facts (REGION_* bits) of the region of the address `text` (of `family`, 4 or 6); -1 when JS threw. */
+	int (*region)(void *context, const char *text, size_t length, int family);
+	/** The order of A `a` and AAAA `b` (DECIDE_* bits, the rule above them); -1 when JS threw. */
+	int (*decide)(void *context, const char *a, size_t a_length, int32_t a_source, const char *b, size_t b_length, int32_t b_source);
+	/**
+	 * NULL, or: Source(D) is the kernel's, asked here (source-route.c source_probe_many, as the JS
+	 * provider asks it), and this names the id of a source address the kernel gave (4 or 16 bytes),
+	 * lane_judge_add_source called for a new one; -1 when JS threw.
+	 */
+	int32_t (*kernel_source)(void *context, lane_judge *j, int family, const uint8_t *address);
+} lane_judge_calls;
+
+/** Source(D) as the sources call gives it: not yet asked, not known at once (JS judges), none (unusable). */
+enum { SOURCE_UNASKED = -3, SOURCE_UNKNOWN = -2, SOURCE_NONE = -1 };
+/** An address region's facts: the AAAA side leaves its names to JS (unusable, synthesized), a ULA. */
+enum { REGION_KNOWN = 1, REGION_FOREIGN = 2, REGION_ULA = 4 };
+/** A decision: the AAAA goes first; the rule (1–10, 0: none) is the rest shifted by DECIDE_RULE_SHIFT. */
+enum { DECIDE_AAAA_FIRST = 1, DECIDE_RULE_SHIFT = 1 };
+
+lane_judge **lane_judge_slot(lane *l);
+/**
+ * The judge of lane `l`: `prefixes` (17 bytes each: 16 address bytes, IPv4 as ::ffff:a.b.c.d, then the
+ * length) partition the addresses so that every fact JS gives holds for a whole region; `rules[1..10]`
+ * the rule texts " (Rule n: …)".
+ */
+lane_judge *lane_judge_setup(lane *l, const uint8_t *prefixes, size_t prefix_count, char *const *rules);
+void lane_judge_destroy(lane_judge *j);
+/** A source id's texts: its address and interface (NULL: none). */
+void lane_judge_add_source(lane_judge *j, int32_t id, const char *address, size_t address_length, const char *interface, size_t interface_length);
+/**
+ * Judges names from `start` (at most `count`), writing their lines to the lane's output, until one it
+ * leaves to JS or the output holds `output_limit` bytes; returns the names judged, or -1 when a call threw.
+ */
+int64_t lane_judge_names(lane *l, size_t start, size_t count, size_t output_limit, const lane_judge_calls *calls);
+/** The names from `start` (at most `count`) that lane_judge_names leaves to JS, one after the other. */
+size_t lane_judge_foreign(lane *l, size_t start, size_t count, const lane_judge_calls *calls);
 
 /** Frames: the scan of a chunk of pcap records (lane-wire.c). */
 enum {

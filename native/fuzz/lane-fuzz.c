@@ -1,9 +1,9 @@
-// A fuzzer for the native capture lane (lane-wire.c, lane-correlate.c, lane-text.c), built with ASan and UBSan by test/integration/lane-sanitizers.test.ts.
+// A fuzzer for the native capture lane (lane-wire.c, lane-correlate.c, lane-text.c, lane-judge.c), built with ASan and UBSan by test/integration/lane-sanitizers.test.ts.
 //
 // Usage: lane-fuzz FILE.pcap ROUNDS SEED. Each round mutates a copy of the file's records (bit flips,
 // random bytes, compression-pointer bytes, small counts; sometimes cut short), scans it record by record
 // as capture -r would (records the lane leaves to JS are stepped over), flushes, writes every name's
-// hand-over, and frees the lane. It prints "ok N" at the end; a memory error or undefined behaviour aborts with the
+// hand-over, judges every name (its calls answered at random), and frees the lane. It prints "ok N" at the end; a memory error or undefined behaviour aborts with the
 // sanitizer's report (UBSan is made fatal by the test's options).
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,57 @@ static uint32_t next_random(void) {
 	state ^= state >> 17;
 	state ^= state << 5;
 	return state;
+}
+
+/* The name judge's calls, answered here: sources, regions and decisions drawn at random (no kernel). */
+static int fuzz_sources(void *context, lane_judge *j, const char *texts, size_t length, size_t count, int32_t *ids) {
+	(void)context;
+	(void)texts;
+	(void)length;
+	lane_judge_add_source(j, 0, "fd00::2", 7, "eth0", 4);
+	lane_judge_add_source(j, 1, "192.0.2.2", 9, NULL, 0);
+	for (size_t i = 0; i < count; i++) ids[i] = (int32_t)(next_random() % 4) - 2; // unknown, none, 0, 1
+	return 1;
+}
+
+static int fuzz_region(void *context, const char *text, size_t length, int family) {
+	(void)context;
+	(void)text;
+	(void)length;
+	(void)family;
+	return (int)(next_random() % 8) & ~REGION_KNOWN;
+}
+
+static int fuzz_decide(void *context, const char *a, size_t a_length, int32_t a_source, const char *b, size_t b_length, int32_t b_source) {
+	(void)context;
+	(void)a;
+	(void)a_length;
+	(void)a_source;
+	(void)b;
+	(void)b_length;
+	(void)b_source;
+	return (int)(next_random() % 2) | (int)((next_random() % 11) << DECIDE_RULE_SHIFT);
+}
+
+/** Judges every name (those it leaves to JS stepped over), with small output limits so that it stops and resumes. */
+static void judge_all(lane *l) {
+	static const uint8_t prefixes[4][17] = {
+		{0},
+		{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 96},
+		{0xfc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7},
+		{0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8},
+	};
+	char *rules[11] = {""};
+	for (int r = 1; r <= 10; r++) rules[r] = " (Rule n: a rule)";
+	lane_judge_setup(l, &prefixes[0][0], 4, rules);
+	lane_judge_calls calls = {NULL, fuzz_sources, fuzz_region, fuzz_decide, NULL};
+	size_t total = lane_names(l);
+	for (size_t at = 0; at < total;) {
+		int64_t n = lane_judge_names(l, at, total - at, 1 + next_random() % 4096, &calls);
+		lane_output(l)->length = 0;
+		if (n < 0) abort(); // the calls never throw here
+		at += n > 0 ? (size_t)n : lane_judge_foreign(l, at, 1 + next_random() % 64, &calls);
+	}
 }
 
 static uint32_t read32(const uint8_t *b, int little) {
@@ -95,6 +146,7 @@ int main(int argc, char **argv) {
 		for (size_t i = 0; i < lane_names(l); i++) lane_name_put(l, i, &numbers, &texts);
 		free(numbers.data);
 		free(texts.data);
+		judge_all(l);
 		lane_destroy(l);
 	}
 	free(seed);

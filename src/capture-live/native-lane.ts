@@ -26,10 +26,11 @@ import {nameKey} from '../wire/name.js';
 import {presentedNames} from '../wire/rr-types.js';
 import dnsRcodes from 'dns-packet/rcodes.js';
 import {readClassicChunks} from './file-source.js';
+import {nativeJudge, type JudgeAddon, type NativeJudge} from './native-judge.js';
 import {captureSummary, countReason, frameMessages, type MessageSink, type Reason, type ReasonCounts, type SummaryStats} from '../core/capture-pipeline.js';
 
-/** What native/lane-napi.c exports (on the same addon as the batch's sockets). */
-export interface LaneAddon {
+/** What native/lane-napi.c and lane-judge-napi.c export (on the same addon as the batch's sockets). */
+export interface LaneAddon extends JudgeAddon {
 	laneOpen(timeoutMs: number, pairWindowMs: number, maxPending: number, typeNames: readonly (number | string)[], classNames: readonly (number | string)[], rcodeNames: readonly (number | string)[]): LaneHandle;
 	laneClose(lane: LaneHandle): void;
 	laneScan(lane: LaneHandle, bytes: Uint8Array, at: number, length: number, final: boolean, tcpActive: boolean, little: boolean, nanos: boolean, snaplen: number, linktype: number, result: Float64Array): number;
@@ -97,6 +98,8 @@ export interface LaneRunResult {
 	readonly error: string | null;
 	/** Frames the lane read in C (the rest went through the JS decoders); the tests hold it to its subset. */
 	readonly nativeFrames: number;
+	/** Names judged and written in C (native/lane-judge.c; the rest by Inventory.judgeAll in JS). */
+	readonly nativeNames: number;
 }
 
 /**
@@ -207,7 +210,9 @@ export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): 
 		});
 		addon.laneFlush(lane);
 		take();
-		const inventory = Inventory.fromStore(laneStore(addon, lane));
+		let judge: NativeJudge | null = null;
+		const store = laneStore(addon, lane, (context) => (judge = nativeJudge(addon, lane, context, take, outputPiece)));
+		const inventory = Inventory.fromStore(store);
 		const stats = new Float64Array(16);
 		addon.laneStats(lane, stats);
 		await inventory.judgeAll({selection: options.selection, noAaaa: options.noAaaa, nat64: options.nat64 ?? [], final: true, ...(options.ready === undefined ? {} : {ready: options.ready})}, options.onEvent);
@@ -230,7 +235,7 @@ export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): 
 			{maxPending, pcapDrops: 0, reasons, tcp: tcp.stats},
 		);
 		options.onEvent(summary);
-		return {summary, error: end.error, nativeFrames: s('packets')};
+		return {summary, error: end.error, nativeFrames: s('packets'), nativeNames: (judge as NativeJudge | null)?.judged ?? 0};
 	} finally {
 		addon.laneClose(lane);
 	}
@@ -242,7 +247,7 @@ export async function runNativeLane(addon: LaneAddon, options: LaneRunOptions): 
  * string of texts split once, not JSON (JSON.parse of 100k names' objects took ~0.6 s), and no name held
  * here beyond its chunk's judgement (restoring all 100k first cost ~0.25 s of allocation and promotion).
  */
-function laneStore(addon: LaneAddon, lane: LaneHandle): NameStore {
+function laneStore(addon: LaneAddon, lane: LaneHandle, native: NameStore['native']): NameStore {
 	const interned: string[] = [];
 	const soas = new Map<number, SoaRecord>();
 	const text = (id: number): string => {
@@ -300,6 +305,7 @@ function laneStore(addon: LaneAddon, lane: LaneHandle): NameStore {
 			return index < 0 ? undefined : range(index, 1)[0];
 		},
 		range,
+		...(native === undefined ? {} : {native}),
 	};
 }
 

@@ -15,6 +15,15 @@ const unusable: readonly (readonly [string, number, string])[] = [
 ];
 const parsed = unusable.map(([prefix, length, why]) => [compilePrefix(parseIp(prefix).bytes, length), why] as const);
 
+/** fc00::/7 (isUniqueLocal). */
+const uniqueLocal: readonly [string, number] = ['fc00::', 7];
+
+/**
+ * Every prefix unusableReason and isUniqueLocal read: both are alike over the addresses inside the same
+ * set of them (the native name judge partitions destinations by them, core/native-judge.ts).
+ */
+export const addressClassPrefixes: readonly (readonly [string, number])[] = [...unusable.map(([prefix, length]) => [prefix, length] as const), uniqueLocal];
+
 /** The 16 bytes of an IPv6 address (memoised parse, policy.ts), or null for anything else. */
 function ipv6Bytes(address: string): readonly number[] | null {
 	if (!address.includes(':')) return null;
@@ -36,5 +45,5 @@ export function unusableReason(address: string): string | null {
 /** ULA (fc00::/7, RFC 4193): usable inside a site, not on the Internet. */
 export function isUniqueLocal(address: string): boolean {
 	const bytes = ipv6Bytes(address);
-	return bytes !== null && ((bytes[0] ?? 0) & 0xfe) === 0xfc;
+	return bytes !== null && ((bytes[0] ?? 0) & 0xfe) === 0xfc; // uniqueLocal
 }

@@ -82,6 +82,20 @@ export interface NameStore {
 	get(key: string): RestoredName | undefined;
 	/** Names start… in first-seen order, at most `count`. */
 	range(start: number, count: number): RestoredName[];
+	/**
+	 * A judge that writes the records of the names whose shape it knows itself, in order with those
+	 * handed to judgeAll's onRecord (the native lane's, capture-live/native-judge.ts); null where it does
+	 * not apply. Only the final judgement asks for it.
+	 */
+	native?(context: {readonly selection: SelectionSettings | null; readonly nat64: readonly Nat64Prefix[]; readonly noAaaa: boolean}): StoreJudge | null;
+}
+
+/** NameStore.native's judge. */
+export interface StoreJudge {
+	/** Judges and writes names from `start` (at most `count`); 0 when the first is left to judgeAll. */
+	judge(start: number, count: number): number;
+	/** How many names from `start` (which is left to judgeAll) are left to it, one after the other, at most `count`. */
+	foreign(start: number, count: number): number;
 }
 
 /** One family as the native capture lane hands it over: its counts, then nothing more, or the reply it is judged by. */
@@ -289,10 +303,23 @@ export class Inventory {
 			const sources = new Map<string, SourceInfo | null>();
 			const all = this.#store === null ? [...this.#names.values()] : null;
 			const total = this.size;
-			for (let start = 0; start < total; start += finalChunk) {
+			const native = this.#store?.native?.({selection: settings, nat64, noAaaa}) ?? null;
+			for (let start = 0; start < total; ) {
+				if (native !== null) {
+					// The store's judge writes what it can (its records in order with ours); the names it leaves
+					// come here, a run of them at a time.
+					const n = native.judge(start, total - start);
+					if (n > 0) {
+						start += n;
+						const wait = options.ready?.();
+						if (wait != null) await wait;
+						continue;
+					}
+				}
+				const count = native === null ? finalChunk : native.foreign(start, finalChunk);
 				const judged: JudgedName[] = [];
 				const asked: string[] = [];
-				for (const state of this.#range(start, finalChunk, all)) {
+				for (const state of this.#range(start, count, all)) {
 					const name = this.#judgeName(state, selecting);
 					judged.push(name);
 					for (const d of name.destinations) {
@@ -314,6 +341,7 @@ export class Inventory {
 					}
 				}
 				for (const name of judged) onRecord(this.#record(name, nat64, settings, sources, noAaaa));
+				start += count;
 				const wait = options.ready?.();
 				if (wait != null) await wait;
 			}

@@ -25,6 +25,12 @@ export interface SourceProvider {
 	 * judge synchronously once the sources are in, without a promise per name.
 	 */
 	readonly request?: (destinations: readonly string[], then: () => void) => void;
+	/**
+	 * The kernel provider's answer for a source address its route lookups gave (what nowMany maps each
+	 * probe answer through): for a caller that asks the addon's probe itself, without a text a
+	 * destination (the native lane's name judge, native/lane-judge.c). Only with nowMany.
+	 */
+	readonly fromProbe?: (source: string) => SourceInfo;
 }
 
 /** The kernel's answers, as getaddrinfo gets them; host facts are read once per provider. */
@@ -59,6 +65,7 @@ export function kernelSources(facts: () => HostFacts = memo(readHostFacts)): Sou
 	// Decision: `nowMany` only where the addon can answer at once. Without it (no compiler,
 	// HE6_DNS_UDP=dgram) a caller that finds none keeps its batched path (capture's two passes, the
 	// batch's awaited probes). A getter, so that a plain lookup, which never reads it, does not load the addon.
+	Object.defineProperty(provider, 'fromProbe', {get: () => (probeNowAvailable() ? (source: string) => infoOf(source) as SourceInfo : undefined), enumerable: true});
 	return Object.defineProperty(provider, 'nowMany', {get: () => (probeNowAvailable() ? nowMany : undefined), enumerable: true}) as SourceProvider;
 }
 

@@ -208,3 +208,45 @@ export function attributesOf(address: string, stack: Stack, options: {gaiConf?: 
 	const profile = stackProfile(stack, options.gaiConf);
 	return profile.attributes(profile.view(parseIp(address)));
 }
+
+/** A prefix of the 16-byte address space (IPv4 as ::ffff:a.b.c.d), as the native name judge partitions it. */
+export interface MappedPrefix {
+	readonly bytes: readonly number[];
+	readonly bits: number;
+}
+
+const mappedPrefix = (text: string, bits: number): MappedPrefix => {
+	const ip = parseIp(text);
+	return {bytes: ip.mapped, bits: ip.family === 4 ? 96 + bits : bits};
+};
+
+/**
+ * Every prefix whose containment `stack`'s attributes of an address read (its policy rows, its scope
+ * rules), so that two addresses inside the same set of them get the same scope, label and precedence —
+ * except IPv6 multicast (ff00::/8, listed), whose scope is a field the caller must leave aside. The
+ * native name judge (core/native-judge.ts) partitions destinations by them. Kept beside makeProfile:
+ * a rule that reads more of an address must add its prefixes here. Null for musl, whose Rule 9
+ * compares the two families' whole addresses.
+ */
+export function attributePrefixes(stack: Stack, gaiConf?: GaiConf): readonly MappedPrefix[] | null {
+	// ipv6Scope: the multicast field, fe80::/10, ::1, fec0::/10.
+	const ipv6Scopes = [mappedPrefix('ff00::', 8), mappedPrefix('fe80::', 10), mappedPrefix('::1', 128), mappedPrefix('fec0::', 10)];
+	// ipv4Scope: 127/8 and 169.254/16.
+	const ipv4Scopes = [mappedPrefix('127.0.0.0', 8), mappedPrefix('169.254.0.0', 16)];
+	const rows = (table: readonly {readonly prefix: string; readonly bits: number}[]): MappedPrefix[] => table.map((row) => mappedPrefix(row.prefix, row.bits));
+	switch (stack) {
+		case 'rfc6724':
+			return [...rows(rfc6724PolicyTable), ...ipv6Scopes, ...ipv4Scopes];
+		case 'go':
+			return [...rows(goPolicyTable), ...ipv6Scopes, ...ipv4Scopes];
+		case 'glibc':
+			return [
+				...rows(gaiConf?.labels ?? glibcDefaultLabels),
+				...rows(gaiConf?.precedences ?? glibcDefaultPrecedence),
+				...ipv6Scopes,
+				...(gaiConf?.scopes ?? glibcDefaultScopes).map((row) => mappedPrefix(row.prefix, row.bits)),
+			];
+		case 'musl':
+			return null;
+	}
+}

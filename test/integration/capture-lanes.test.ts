@@ -118,6 +118,14 @@ function tally(run: CliResult): Tally {
 			for (const [key, value] of Object.entries(event.reasons)) add(`reason ${key}`, value);
 			continue;
 		}
+		if (event.kind === 'name') {
+			// The inventory's names: native/lane-judge.c judges those of the shapes it knows, JS the rest.
+			facts.add(`verdict ${event.verdict}`);
+			for (const f of [event.a, event.aaaa]) facts.add(`family ${f.status}`);
+			if (event.chain.length > 0) facts.add('name chain');
+			if (event.reason.includes('(Rule ')) facts.add('reason names a rule');
+			continue;
+		}
 		if (event.kind !== 'exchange') continue;
 		const e = event;
 		facts.add(`status ${e.status}${e.endedBy === null ? '' : ` by ${e.endedBy}`}`);
@@ -204,6 +212,10 @@ const requiredFacts = [
 	'read error: record header cut off',
 	'read error: exceeds the snapshot length',
 	'read error: timestamp fraction',
+	...['migrated', 'v6-not-preferred', 'not-migrated', 'broken-aaaa', 'bogus-aaaa', 'unresolved', 'error', 'null'].map((verdict) => `verdict ${verdict}`),
+	...['NOERROR', 'NODATA', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 'ERROR', 'TIMEOUT', 'null'].map((status) => `family ${status}`),
+	'name chain',
+	'reason names a rule',
 ];
 
 const tallies = new Map<string, Tally>();

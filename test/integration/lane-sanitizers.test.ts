@@ -30,7 +30,7 @@ describe('the native lane under ASan and UBSan', () => {
 	withCompiler(
 		'survives mutated fixtures and generated traffic: no memory error, no undefined behaviour, no leak',
 		() => {
-			const sources = ['fuzz/lane-fuzz.c', 'lane-wire.c', 'lane-correlate.c', 'lane-text.c'].map((f) => path.join(native, f));
+			const sources = ['fuzz/lane-fuzz.c', 'lane-wire.c', 'lane-correlate.c', 'lane-text.c', 'lane-judge.c', 'source-route.c'].map((f) => path.join(native, f));
 			const build = spawnSync('gcc', ['-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer', '-o', binary, ...sources, '-lm'], {encoding: 'utf8'});
 			expect(build.stderr).toBe('');
 			expect(build.status).toBe(0);
