@@ -147,7 +147,7 @@ struct lane {
 	double pairs, lost_halves;
 	/** The inventory. */
 	name_state *names;
-	size_t names_count, names_capacity;
+	size_t names_count, names_capacity, names_bytes;
 	int32_t *name_heads;
 	size_t name_heads_mask;
 	lane_pool query_pool, pair_pool, head_pool;
@@ -339,9 +339,12 @@ static size_t mix(uint32_t hash, size_t mask) {
 
 /* ---------- pools and the arena ---------- */
 
-static void *pool_take(lane_pool *p) {
+static void *arena_take(lane *l, size_t n);
+
+static void *pool_take(lane *l, lane_pool *p) {
 	pool_block *b = p->free;
-	if (b == NULL) return zalloc(p->size);
+	// New blocks come from the arena (huge pages, freed with the lane): given back, they stay in the list.
+	if (b == NULL) return arena_take(l, p->size);
 	p->free = b->next;
 	memset(b, 0, p->size);
 	return b;
@@ -353,25 +356,16 @@ static void pool_give(lane_pool *p, void *block) {
 	p->free = b;
 }
 
-static void pool_clear(lane_pool *p) {
-	while (p->free != NULL) {
-		pool_block *next = p->free->next;
-		free(p->free);
-		p->free = next;
-	}
-}
-
-/** n bytes (8-aligned) that live as long as the lane. */
+/** n zeroed bytes (8-aligned) that live as long as the lane. */
 static void *arena_take(lane *l, size_t n) {
 	n = (n + 7) & ~(size_t)7;
 	arena_chunk *c = l->arena;
 	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > (1u << 20) ? n : (1u << 20);
-		c = malloc(sizeof *c + size);
-		if (c == NULL) abort();
+		size_t mapped = sizeof *c + (n > ((size_t)8 << 20) ? n : ((size_t)8 << 20));
+		c = lane_huge_alloc(&mapped);
 		c->next = l->arena;
 		c->used = 0;
-		c->size = size;
+		c->size = mapped - sizeof *c;
 		l->arena = c;
 	}
 	void *p = c->data + c->used;
@@ -636,7 +630,7 @@ static void track(lane *l, lane_query *query) {
 		previous = previous->socket_next;
 	}
 	if (previous != NULL && previous->pair == NULL && previous->qtype == wanted && query->first - previous->first <= l->options.pair_window_ms) {
-		lane_pair *pair = pool_take(&l->pair_pool);
+		lane_pair *pair = pool_take(l, &l->pair_pool);
 		pair->id[0] = previous->id;
 		pair->qtype[0] = previous->qtype;
 		pair->id[1] = query->id;
@@ -653,7 +647,7 @@ static void track(lane *l, lane_query *query) {
 	if (previous != NULL) tracker_remove(l, previous);
 	slot = tracked_slot(l, query->folded, query->folded_length, hash);
 	if (*slot == NULL) {
-		name_head *head = pool_take(&l->head_pool);
+		name_head *head = pool_take(l, &l->head_pool);
 		head->folded = query->folded;
 		head->folded_length = query->folded_length;
 		head->hash = hash;
@@ -741,9 +735,10 @@ static name_state *name_of(lane *l, const char *folded, size_t n, double time) {
 	l->last_name = (int64_t)l->names_count;
 	uint32_t hash = fnv(folded, n);
 	if (l->names_count == l->names_capacity) {
-		l->names_capacity = l->names_capacity == 0 ? 1024 : l->names_capacity * 2;
-		l->names = realloc(l->names, l->names_capacity * sizeof *l->names);
-		if (l->names == NULL) abort();
+		size_t bytes = (l->names_capacity == 0 ? 1024 : l->names_capacity * 2) * sizeof *l->names;
+		l->names = lane_huge_grow(l->names, l->names_bytes, &bytes);
+		l->names_bytes = bytes;
+		l->names_capacity = bytes / sizeof *l->names;
 	}
 	if (l->names_count * 2 >= l->name_heads_mask + 1) {
 		size_t size = (l->name_heads_mask + 1) * 4;
@@ -997,7 +992,7 @@ static void query(lane *l, const lane_message *m) {
 		l->stats[STAT_EVICTED]++;
 		release_query(l, oldest);
 	}
-	lane_query *q = pool_take(&l->query_pool);
+	lane_query *q = pool_take(l, &l->query_pool);
 	q->hash = hash;
 	q->tcp = m->tcp;
 	q->client = *client;
@@ -1169,13 +1164,10 @@ void lane_destroy(lane *l) {
 	tracker_clear(l);
 	for (arena_chunk *c = l->arena; c != NULL;) {
 		arena_chunk *next = c->next;
-		free(c);
+		lane_huge_free(c, sizeof *c + c->size);
 		c = next;
 	}
-	pool_clear(&l->query_pool);
-	pool_clear(&l->pair_pool);
-	pool_clear(&l->head_pool);
-	free(l->names);
+	lane_huge_free(l->names, l->names_bytes);
 	free(l->name_heads);
 	free(l->ring);
 	free(l->ring_heads);

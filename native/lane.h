@@ -48,6 +48,13 @@ void text_number(lane_text *t, double v);
 void text_ipv6(lane_text *t, const uint8_t *b);
 void text_ipv4(lane_text *t, const uint8_t *b);
 char *lane_strndup(const char *s, size_t n);
+/**
+ * n bytes (rounded up to 2 MiB) of zeroed memory on transparent huge pages where the kernel allows
+ * them (madvise); lane_huge_free gives them back. lane_huge_grow moves them to a larger size (mremap).
+ */
+void *lane_huge_alloc(size_t *n);
+void *lane_huge_grow(void *p, size_t old_size, size_t *n);
+void lane_huge_free(void *p, size_t n);
 /** Host-order integers and doubles (the hand-over is read on the same host, by Buffer's *LE readers: Linux on x86-64/arm64). */
 void text_u32(lane_text *t, uint32_t v);
 void text_f64(lane_text *t, double v);
