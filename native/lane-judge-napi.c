@@ -1,4 +1,4 @@
-// The name judge's N-API face (core/native-judge.ts drives it): laneJudgeSetup, laneJudge, laneJudgeForeign.
+// The name judge's N-API face (capture-live/native-judge.ts drives it): laneJudgeSetup, laneJudge, laneJudgeForeign.
 #include "lane-napi.h"
 
 #include <stdbool.h>
@@ -27,19 +27,6 @@ static int js_number(napi_env env, napi_value value, int fallback) {
 	return n;
 }
 
-/** A string value as a malloc'd copy (length in *n), NULL for anything else. */
-static char *js_string(napi_env env, napi_value value, size_t *n) {
-	napi_valuetype type;
-	*n = 0;
-	if (napi_typeof(env, value, &type) != napi_ok || type != napi_string) return NULL;
-	size_t length = 0;
-	napi_get_value_string_utf8(env, value, NULL, 0, &length);
-	char *s = malloc(length + 1);
-	if (s == NULL) abort();
-	napi_get_value_string_utf8(env, value, s, length + 1, n);
-	return s;
-}
-
 /** sources(texts: NUL-separated) → [Int32Array ids, [id, address, interface|null, …] of the sources new to the judge]. */
 static int sources_call(void *context, lane_judge *j, const char *texts, size_t length, size_t count, int32_t *ids) {
 	js_calls *c = context;
@@ -63,8 +50,8 @@ static int sources_call(void *context, lane_judge *j, const char *texts, size_t 
 		napi_get_element(c->env, news, i + 1, &address);
 		napi_get_element(c->env, news, i + 2, &interface);
 		size_t address_length = 0, interface_length = 0;
-		char *a = js_string(c->env, address, &address_length);
-		char *f = js_string(c->env, interface, &interface_length);
+		char *a = lane_string_arg(c->env, address, &address_length);
+		char *f = lane_string_arg(c->env, interface, &interface_length);
 		if (a != NULL) lane_judge_add_source(j, js_number(c->env, id, -1), a, address_length, f, interface_length);
 		free(a);
 		free(f);
@@ -108,8 +95,8 @@ static int32_t kernel_call(void *context, lane_judge *j, int family, const uint8
 	napi_get_element(c->env, result, 2, &interface);
 	int32_t n = js_number(c->env, id, -1);
 	size_t address_length = 0, interface_length = 0;
-	char *a = js_string(c->env, text, &address_length);
-	char *f = js_string(c->env, interface, &interface_length);
+	char *a = lane_string_arg(c->env, text, &address_length);
+	char *f = lane_string_arg(c->env, interface, &interface_length);
 	if (n < 0 || a == NULL) {
 		free(a);
 		free(f);
@@ -129,17 +116,6 @@ static lane_judge_calls calls_of(js_calls *c) {
 	return (lane_judge_calls){c, sources_call, region_call, decide_call, has ? kernel_call : NULL};
 }
 
-/** The call's arguments and its lane; NULL (an error thrown) when there are too few or argv[0] is not an open lane. */
-static lane *judge_call(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *what) {
-	size_t argc = want;
-	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
-		napi_throw_error(env, "EINVAL", what);
-		return NULL;
-	}
-	lane *l = lane_from_value(env, argv[0]);
-	return l;
-}
-
 static size_t size_arg(napi_env env, napi_value value) {
 	double d = 0;
 	napi_get_value_double(env, value, &d);
@@ -149,7 +125,7 @@ static size_t size_arg(napi_env env, napi_value value) {
 /** laneJudgeSetup(lane, prefixes: Uint8Array of 17-byte prefixes, rules: string[11] (index 1–10)). */
 static napi_value Setup(napi_env env, napi_callback_info info) {
 	napi_value argv[3];
-	lane *l = judge_call(env, info, 3, argv, "laneJudgeSetup: (lane, prefixes, rules) was expected");
+	lane *l = lane_call(env, info, 3, argv, "laneJudgeSetup");
 	if (l == NULL) return NULL;
 	napi_typedarray_type type;
 	size_t n = 0;
@@ -163,7 +139,7 @@ static napi_value Setup(napi_env env, napi_callback_info info) {
 		napi_value value;
 		size_t length = 0;
 		napi_get_element(env, argv[2], r, &value);
-		rules[r] = js_string(env, value, &length);
+		rules[r] = lane_string_arg(env, value, &length);
 		if (rules[r] == NULL) rules[r] = calloc(1, 1);
 	}
 	lane_judge_setup(l, data, n / 17, rules);
@@ -174,7 +150,7 @@ static napi_value Setup(napi_env env, napi_callback_info info) {
 /** laneJudge(lane, start, count, outputLimit, calls): the names judged and written from `start`. */
 static napi_value Judge(napi_env env, napi_callback_info info) {
 	napi_value argv[5];
-	lane *l = judge_call(env, info, 5, argv, "laneJudge: (lane, start, count, outputLimit, calls) was expected");
+	lane *l = lane_call(env, info, 5, argv, "laneJudge");
 	if (l == NULL) return NULL;
 	js_calls c = {env, argv[4]};
 	lane_judge_calls calls = calls_of(&c);
@@ -188,7 +164,7 @@ static napi_value Judge(napi_env env, napi_callback_info info) {
 /** laneJudgeForeign(lane, start, count, calls): how many names from `start` (which is) JS judges. */
 static napi_value Foreign(napi_env env, napi_callback_info info) {
 	napi_value argv[4];
-	lane *l = judge_call(env, info, 4, argv, "laneJudgeForeign: (lane, start, count, calls) was expected");
+	lane *l = lane_call(env, info, 4, argv, "laneJudgeForeign");
 	if (l == NULL) return NULL;
 	js_calls c = {env, argv[3]};
 	lane_judge_calls calls = calls_of(&c);

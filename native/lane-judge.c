@@ -9,7 +9,7 @@
 // - at most one distinct A and one distinct AAAA address when there is an AAAA (else no selection is
 //   read but a lone A's), the AAAA usable, not synthesized;
 // - every text plain (printable ASCII without `"` or `\`: JSON as it stands, case-folded in ASCII).
-// What depends on the host, the stack and gai.conf is asked of JS (core/native-judge.ts), never
+// What depends on the host, the stack and gai.conf is asked of JS (capture-live/native-judge.ts), never
 // restated here: Source(D) for a batch of destinations; an address region's facts, once a region (the
 // regions are the union of every prefix those facts read, so one address speaks for its region); and
 // the order of an A and an AAAA, once per pair of (region, Source(D)) classes (RFC 6724 Rule 9, the only

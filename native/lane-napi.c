@@ -34,12 +34,8 @@ static lane *lane_of(napi_env env, napi_value value) {
 	return *slot;
 }
 
-lane *lane_from_value(napi_env env, napi_value value) {
-	return lane_of(env, value);
-}
-
 /** A JS string argument as a malloc'd copy (its length in *n); NULL for null/undefined. */
-static char *string_arg(napi_env env, napi_value value, size_t *n) {
+char *lane_string_arg(napi_env env, napi_value value, size_t *n) {
 	napi_valuetype type;
 	napi_typeof(env, value, &type);
 	*n = 0;
@@ -59,7 +55,7 @@ static double number_arg(napi_env env, napi_value value) {
 }
 
 /** The call's arguments (at least `want`, else an error naming `what` is thrown) and the lane of argv[0] (NULL, thrown, when not an open one). */
-static lane *lane_call(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *what) {
+lane *lane_call(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *what) {
 	size_t argc = want;
 	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
 		char message[120];
@@ -107,7 +103,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
 			napi_get_element(env, argv[3 + k], i, &code_value);
 			napi_get_element(env, argv[3 + k], i + 1, &name_value);
 			size_t n = 0;
-			char *name = string_arg(env, name_value, &n);
+			char *name = lane_string_arg(env, name_value, &n);
 			if (name != NULL) setters[k](l, (int)number_arg(env, code_value), name, n);
 			free(name);
 		}
@@ -189,7 +185,7 @@ static napi_value SweepDue(napi_env env, napi_callback_info info) {
 
 static int endpoint_arg(napi_env env, napi_value address, napi_value port, lane_endpoint *e) {
 	size_t n = 0;
-	char *text = string_arg(env, address, &n);
+	char *text = lane_string_arg(env, address, &n);
 	if (text == NULL) return 0;
 	memset(e, 0, sizeof *e);
 	int ok = 1;
@@ -227,17 +223,17 @@ static napi_value Push(napi_env env, napi_callback_info info) {
 	m.tc = numbers[6] != 0;
 	m.ad = numbers[7] != 0;
 	size_t n = 0;
-	char *qname_text = string_arg(env, argv[6], &m.qname_text_length);
-	char *qname_json = string_arg(env, argv[7], &m.qname_json_length);
-	char *folded = string_arg(env, argv[8], &m.folded_length);
-	char *qtype = string_arg(env, argv[9], &n);
+	char *qname_text = lane_string_arg(env, argv[6], &m.qname_text_length);
+	char *qname_json = lane_string_arg(env, argv[7], &m.qname_json_length);
+	char *folded = lane_string_arg(env, argv[8], &m.folded_length);
+	char *qtype = lane_string_arg(env, argv[9], &n);
 	m.qtype = qtype == NULL ? NULL : lane_intern(l, qtype, n);
-	char *qclass = string_arg(env, argv[10], &n);
+	char *qclass = lane_string_arg(env, argv[10], &n);
 	m.qclass = qclass == NULL ? NULL : lane_intern(l, qclass, n);
-	char *rcode = string_arg(env, argv[11], &n);
+	char *rcode = lane_string_arg(env, argv[11], &n);
 	m.rcode = rcode == NULL ? NULL : lane_intern(l, rcode, n);
-	char *answers = string_arg(env, argv[12], &m.answers_json_length);
-	char *soa = string_arg(env, argv[13], &m.soa_json_length);
+	char *answers = lane_string_arg(env, argv[12], &m.answers_json_length);
+	char *soa = lane_string_arg(env, argv[13], &m.soa_json_length);
 	lane_text records = {0};
 	uint32_t length = 0;
 	napi_get_array_length(env, argv[14], &length);
@@ -245,7 +241,7 @@ static napi_value Push(napi_env env, napi_callback_info info) {
 		napi_value v[4];
 		for (uint32_t k = 0; k < 4; k++) napi_get_element(env, argv[14], i + k, &v[k]);
 		size_t name_length = 0, type_length = 0, data_length = 0;
-		char *name = string_arg(env, v[0], &name_length), *type_text = string_arg(env, v[1], &type_length), *rdata = string_arg(env, v[3], &data_length);
+		char *name = lane_string_arg(env, v[0], &name_length), *type_text = lane_string_arg(env, v[1], &type_length), *rdata = lane_string_arg(env, v[3], &data_length);
 		lane_record_put(&records, name == NULL ? "" : name, name_length, lane_intern(l, type_text == NULL ? "" : type_text, type_length), (uint32_t)number_arg(env, v[2]), rdata == NULL ? "" : rdata, data_length);
 		free(name);
 		free(type_text);
@@ -350,7 +346,7 @@ static napi_value Find(napi_env env, napi_callback_info info) {
 	lane *l = lane_call(env, info, 2, argv, "laneFind");
 	if (l == NULL) return NULL;
 	size_t n = 0;
-	char *key = string_arg(env, argv[1], &n);
+	char *key = lane_string_arg(env, argv[1], &n);
 	int64_t index = key == NULL ? -1 : lane_find_name(l, key, n);
 	free(key);
 	napi_value value;

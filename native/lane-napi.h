@@ -7,7 +7,9 @@ void lane_define(napi_env env, napi_value exports);
 /** The name judge's exports (lane-judge-napi.c). */
 void lane_judge_define(napi_env env, napi_value exports);
 typedef struct lane lane;
-/** The lane a laneOpen object holds; NULL (an error thrown) when `value` is not an open one. */
-lane *lane_from_value(napi_env env, napi_value value);
+/** The call's arguments (at least `want`, else an error naming `what` is thrown) and the lane of argv[0] (NULL, thrown, when not an open one). */
+lane *lane_call(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *what);
+/** A JS string as a malloc'd copy (its length in *n); NULL for anything else. */
+char *lane_string_arg(napi_env env, napi_value value, size_t *n);
 
 #endif

@@ -177,7 +177,7 @@ const name_state *lane_name_at(lane *l, size_t index);
  * The name judge (lane-judge.c): Inventory.judgeAll's final judgement of the names whose shape it knows
  * (core/capture-inventory.ts #judgeFamily, core/verdict.ts judge), their lines written as
  * report/capture-json.ts writeNameJson writes them. What depends on the host and the stack stays in JS
- * (core/native-judge.ts), asked through these calls, each rarely: Source(D) a batch of destinations at
+ * (capture-live/native-judge.ts), asked through these calls, each rarely: Source(D) a batch of destinations at
  * a time, the facts of an address region once, and the order of an A and an AAAA once per pair of
  * (region, source) classes. Any other name is left to JS (lane_judge_names stops before it).
  */

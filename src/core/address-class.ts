@@ -17,10 +17,11 @@ const parsed = unusable.map(([prefix, length, why]) => [compilePrefix(parseIp(pr
 
 /** fc00::/7 (isUniqueLocal). */
 const uniqueLocal: readonly [string, number] = ['fc00::', 7];
+const uniqueLocalPrefix = compilePrefix(parseIp(uniqueLocal[0]).bytes, uniqueLocal[1]);
 
 /**
  * Every prefix unusableReason and isUniqueLocal read: both are alike over the addresses inside the same
- * set of them (the native name judge partitions destinations by them, core/native-judge.ts).
+ * set of them (the native name judge partitions destinations by them, capture-live/native-judge.ts).
  */
 export const addressClassPrefixes: readonly (readonly [string, number])[] = [...unusable.map(([prefix, length]) => [prefix, length] as const), uniqueLocal];
 
@@ -45,5 +46,5 @@ export function unusableReason(address: string): string | null {
 /** ULA (fc00::/7, RFC 4193): usable inside a site, not on the Internet. */
 export function isUniqueLocal(address: string): boolean {
 	const bytes = ipv6Bytes(address);
-	return bytes !== null && ((bytes[0] ?? 0) & 0xfe) === 0xfc; // uniqueLocal
+	return bytes !== null && inPrefix(uniqueLocalPrefix, bytes);
 }

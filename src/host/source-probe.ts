@@ -158,16 +158,16 @@ class SourceTexts {
 /** The source texts the addon's answers are read into (a host has a handful of sources). */
 const texts = new SourceTexts();
 
-/**
- * The addon's probe (native/source-probe.c: the kernel's route lookups, 32 a system call, connect()
- * where they cannot say) for plain addresses of one family, given as bytes: each source as text, or
- * null for none. Throws the addon's errno error when no socket can be had (EMFILE).
- */
 /** A source address the addon's probe gave (4 or 16 bytes) as probeBytes writes it. */
 export function probedSourceText(family: 4 | 6, bytes: Uint8Array): string {
 	return texts.text(family, bytes, 0);
 }
 
+/**
+ * The addon's probe (native/source-probe.c over source-route.c: the kernel's route lookups, 32 a system call, connect()
+ * where they cannot say) for plain addresses of one family, given as bytes: each source as text, or
+ * null for none. Throws the addon's errno error when no socket can be had (EMFILE).
+ */
 function probeBytes(addon: UdpBatchAddon, family: 4 | 6, bytes: readonly (readonly number[])[]): (string | null)[] {
 	const size = family === 4 ? 4 : 16;
 	const count = bytes.length;

@@ -224,7 +224,7 @@ const mappedPrefix = (text: string, bits: number): MappedPrefix => {
  * Every prefix whose containment `stack`'s attributes of an address read (its policy rows, its scope
  * rules), so that two addresses inside the same set of them get the same scope, label and precedence —
  * except IPv6 multicast (ff00::/8, listed), whose scope is a field the caller must leave aside. The
- * native name judge (core/native-judge.ts) partitions destinations by them. Kept beside makeProfile:
+ * native name judge (capture-live/native-judge.ts) partitions destinations by them. Kept beside makeProfile:
  * a rule that reads more of an address must add its prefixes here. Null for musl, whose Rule 9
  * compares the two families' whole addresses.
  */
