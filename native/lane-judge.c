@@ -85,6 +85,8 @@ struct lane_judge {
 	size_t kernel_count, kernel_capacity;
 	/** A canonical address text (parse_address). */
 	lane_text scratch;
+	/** A batch's judgements, held from its classification to its lines (JUDGE_BATCH of them). */
+	struct judged_name *held;
 };
 
 static void *judge_alloc(size_t n) {
@@ -145,6 +147,7 @@ void lane_judge_destroy(lane_judge *j) {
 	free(j->batch_slots);
 	free(j->kernel);
 	free(j->scratch.data);
+	free(j->held);
 	free(j);
 }
 
@@ -380,7 +383,7 @@ static size_t destination_slot(lane_judge *j, const text_ref *t, int family, con
 }
 
 /** A name's judgement before its line: both families and, for a selection, its two destinations. */
-typedef struct {
+typedef struct judged_name {
 	family_outcome a, aaaa;
 	/** The A and AAAA of the selection (SIZE_MAX: none), and whether a selection is read at all. */
 	size_t a_slot, aaaa_slot;
@@ -708,8 +711,8 @@ int64_t lane_judge_names(lane *l, size_t start, size_t count, size_t output_limi
 	if (j == NULL || start >= total) return 0;
 	if (count > total - start) count = total - start;
 	lane_text *out = lane_output(l);
-	judged_name *held = malloc(JUDGE_BATCH * sizeof *held);
-	if (held == NULL) abort();
+	if (j->held == NULL && (j->held = malloc(JUDGE_BATCH * sizeof *j->held)) == NULL) abort();
+	judged_name *held = j->held;
 	size_t done = 0;
 	int threw = 0;
 	while (done < count && out->length < output_limit) {
@@ -734,7 +737,6 @@ int64_t lane_judge_names(lane *l, size_t start, size_t count, size_t output_limi
 		done = written;
 		if (threw || written < batch_end) break;
 	}
-	free(held);
 	return threw ? -1 : (int64_t)done;
 }
 
