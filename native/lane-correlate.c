@@ -36,8 +36,8 @@ typedef struct {
 } lane_pool;
 
 /**
- * Memory for what lives until the lane is destroyed (names' keys, the replies they keep), taken from
- * large chunks: one allocation a megabyte instead of three a name.
+ * Memory for what lives until the lane is destroyed (names' keys, the replies they keep, the pools'
+ * blocks), taken from 8 MiB chunks on huge pages (lane_huge_alloc) instead of three allocations a name.
  */
 typedef struct arena_chunk {
 	struct arena_chunk *next;
