@@ -116,9 +116,9 @@ static lane_judge_calls calls_of(js_calls *c) {
 	return (lane_judge_calls){c, sources_call, region_call, decide_call, has ? kernel_call : NULL};
 }
 
+/** A count or index argument: negative and non-numbers as 0. */
 static size_t size_arg(napi_env env, napi_value value) {
-	double d = 0;
-	napi_get_value_double(env, value, &d);
+	double d = lane_number_arg(env, value);
 	return d > 0 ? (size_t)d : 0;
 }
 
@@ -127,10 +127,10 @@ static napi_value Setup(napi_env env, napi_callback_info info) {
 	napi_value argv[3];
 	lane *l = lane_call(env, info, 3, argv, "laneJudgeSetup");
 	if (l == NULL) return NULL;
-	napi_typedarray_type type;
 	size_t n = 0;
-	void *data = NULL;
-	if (napi_get_typedarray_info(env, argv[1], &type, &n, &data, NULL, NULL) != napi_ok || type != napi_uint8_array || n % 17 != 0) {
+	const uint8_t *data = lane_typed_arg(env, argv[1], napi_uint8_array, 0, &n, "laneJudgeSetup");
+	if (data == NULL) return NULL;
+	if (n % 17 != 0) {
 		napi_throw_error(env, "EINVAL", "laneJudgeSetup: prefixes must be a Uint8Array of 17-byte rows");
 		return NULL;
 	}

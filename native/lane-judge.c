@@ -482,6 +482,40 @@ static int soa_name(const char *soa, const char **name, size_t *length) {
 	return 1;
 }
 
+static uint32_t decision_hash(const int32_t key[4]) {
+	return hash_bytes((const uint8_t *)key, 4 * sizeof *key, 0x811c9dc5u);
+}
+
+/** The decision (DECIDE_* bits) for A `a` at `v4` and AAAA `b` at `v6`: remembered per class pair, else asked of JS once; -1 when it threw. */
+static int decision_of(lane_judge *j, const text_ref *a, const destination *v4, const text_ref *b, const destination *v6, const lane_judge_calls *calls) {
+	int32_t key[4] = {v4->region, v4->source, v6->region, v6->source};
+	size_t at = decision_hash(key) & j->decision_mask;
+	for (; j->decisions[at].used; at = (at + 1) & j->decision_mask)
+		if (memcmp(j->decisions[at].key, key, sizeof key) == 0) return j->decisions[at].result;
+	int result = calls->decide(calls->context, a->text, a->length, v4->source, b->text, b->length, v6->source);
+	if (result < 0) return -1;
+	if (j->decision_count * 2 >= j->decision_mask) {
+		size_t size = (j->decision_mask + 1) * 4;
+		decision *table = judge_alloc(size * sizeof *table);
+		for (size_t i = 0; i <= j->decision_mask; i++) {
+			if (!j->decisions[i].used) continue;
+			size_t k = decision_hash(j->decisions[i].key) & (size - 1);
+			while (table[k].used) k = (k + 1) & (size - 1);
+			table[k] = j->decisions[i];
+		}
+		free(j->decisions);
+		j->decisions = table;
+		j->decision_mask = size - 1;
+		for (at = decision_hash(key) & j->decision_mask; j->decisions[at].used; at = (at + 1) & j->decision_mask) {}
+	}
+	decision *d = &j->decisions[at];
+	d->used = 1;
+	memcpy(d->key, key, sizeof key);
+	d->result = result;
+	j->decision_count++;
+	return result;
+}
+
 /**
  * verdict.ts judge and #record's `chosen`, written as `,"verdict":…,"reason":…,"chosen":…`: 1 when
  * written, 0 when JS must judge the name (an SOA or interface not plain, Source(D) not known at once).
@@ -529,43 +563,13 @@ static int write_verdict(lane_judge *j, lane_text *t, const judged_name *n, cons
 	if (v6->source == SOURCE_UNKNOWN || (v4 != NULL && v4->source == SOURCE_UNKNOWN)) return 0;
 	int aaaa_first = 1, rule = 0;
 	if (v4 != NULL) {
-		decision *found = NULL;
-		int32_t key[4] = {v4->region, v4->source, v6->region, v6->source};
-		size_t at = hash_bytes((const uint8_t *)key, sizeof key, 0x811c9dc5u) & j->decision_mask;
-		for (; j->decisions[at].used; at = (at + 1) & j->decision_mask)
-			if (memcmp(j->decisions[at].key, key, sizeof key) == 0) {
-				found = &j->decisions[at];
-				break;
-			}
-		if (found == NULL) {
-			int result = calls->decide(calls->context, a->addresses[0].text, a->addresses[0].length, v4->source, aaaa->addresses[0].text, aaaa->addresses[0].length, v6->source);
-			if (result < 0) {
-				*threw = 1;
-				return 0;
-			}
-			if (j->decision_count * 2 >= j->decision_mask) {
-				size_t size = (j->decision_mask + 1) * 4;
-				decision *table = judge_alloc(size * sizeof *table);
-				for (size_t i = 0; i <= j->decision_mask; i++) {
-					if (!j->decisions[i].used) continue;
-					size_t k = hash_bytes((const uint8_t *)j->decisions[i].key, sizeof key, 0x811c9dc5u) & (size - 1);
-					while (table[k].used) k = (k + 1) & (size - 1);
-					table[k] = j->decisions[i];
-				}
-				free(j->decisions);
-				j->decisions = table;
-				j->decision_mask = size - 1;
-				at = hash_bytes((const uint8_t *)key, sizeof key, 0x811c9dc5u) & j->decision_mask;
-				while (j->decisions[at].used) at = (at + 1) & j->decision_mask;
-			}
-			found = &j->decisions[at];
-			found->used = 1;
-			memcpy(found->key, key, sizeof key);
-			found->result = result;
-			j->decision_count++;
+		int result = decision_of(j, &a->addresses[0], v4, &aaaa->addresses[0], v6, calls);
+		if (result < 0) {
+			*threw = 1;
+			return 0;
 		}
-		aaaa_first = found->result & DECIDE_AAAA_FIRST;
-		rule = found->result >> DECIDE_RULE_SHIFT;
+		aaaa_first = result & DECIDE_AAAA_FIRST;
+		rule = result >> DECIDE_RULE_SHIFT;
 		if (rule < 0 || rule > 10) rule = 0;
 	}
 	const source_texts *source = v6->source >= 0 && (size_t)v6->source < j->source_capacity ? &j->sources[v6->source] : NULL;
@@ -705,14 +709,19 @@ static void batch_add(lane_judge *j, size_t slot, const text_ref *t) {
 	text_char(&j->batch, 0);
 }
 
+/** The judge's room for a batch's judgements, allocated once. */
+static judged_name *held_of(lane_judge *j) {
+	if (j->held == NULL && (j->held = malloc(JUDGE_BATCH * sizeof *j->held)) == NULL) abort();
+	return j->held;
+}
+
 int64_t lane_judge_names(lane *l, size_t start, size_t count, size_t output_limit, const lane_judge_calls *calls) {
 	lane_judge *j = *lane_judge_slot(l);
 	size_t total = lane_names(l);
 	if (j == NULL || start >= total) return 0;
 	if (count > total - start) count = total - start;
 	lane_text *out = lane_output(l);
-	if (j->held == NULL && (j->held = malloc(JUDGE_BATCH * sizeof *j->held)) == NULL) abort();
-	judged_name *held = j->held;
+	judged_name *held = held_of(j);
 	size_t done = 0;
 	int threw = 0;
 	while (done < count && out->length < output_limit) {
@@ -745,11 +754,8 @@ size_t lane_judge_foreign(lane *l, size_t start, size_t count, const lane_judge_
 	size_t total = lane_names(l);
 	if (start >= total) return 0;
 	if (count > total - start) count = total - start;
-	judged_name *n = malloc(sizeof *n);
-	if (n == NULL) abort();
 	// The first name is JS's (the caller found so); then every name that classify leaves to JS.
 	size_t k = 1;
-	while (j != NULL && k < count && classify(j, lane_name_at(l, start + k), n, calls) == 0) k++;
-	free(n);
+	while (j != NULL && k < count && classify(j, lane_name_at(l, start + k), held_of(j), calls) == 0) k++;
 	return k;
 }

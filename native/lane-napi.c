@@ -48,7 +48,7 @@ char *lane_string_arg(napi_env env, napi_value value, size_t *n) {
 	return s;
 }
 
-static double number_arg(napi_env env, napi_value value) {
+double lane_number_arg(napi_env env, napi_value value) {
 	double d = 0;
 	napi_get_value_double(env, value, &d);
 	return d;
@@ -67,7 +67,7 @@ lane *lane_call(napi_env env, napi_callback_info info, size_t want, napi_value *
 }
 
 /** A typed array argument's data and its length in elements, or NULL (an error naming `what` thrown) when it is not one of `want` with at least `least` elements. */
-static void *typed_arg(napi_env env, napi_value value, napi_typedarray_type want, size_t least, size_t *length, const char *what) {
+void *lane_typed_arg(napi_env env, napi_value value, napi_typedarray_type want, size_t least, size_t *length, const char *what) {
 	napi_typedarray_type type;
 	void *data = NULL;
 	size_t n = 0;
@@ -92,7 +92,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
 		napi_throw_error(env, "EINVAL", "laneOpen: (timeoutMs, pairWindowMs, maxPending, typeNames, classNames, rcodeNames) was expected");
 		return NULL;
 	}
-	lane_options options = {.timeout_ms = number_arg(env, argv[0]), .pair_window_ms = number_arg(env, argv[1]), .max_pending = (int32_t)number_arg(env, argv[2])};
+	lane_options options = {.timeout_ms = lane_number_arg(env, argv[0]), .pair_window_ms = lane_number_arg(env, argv[1]), .max_pending = (int32_t)lane_number_arg(env, argv[2])};
 	lane *l = lane_create(&options);
 	void (*setters[3])(lane *, int, const char *, size_t) = {lane_set_type_name, lane_set_class_name, lane_set_rcode_name};
 	for (int k = 0; k < 3; k++) {
@@ -104,7 +104,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
 			napi_get_element(env, argv[3 + k], i + 1, &name_value);
 			size_t n = 0;
 			char *name = lane_string_arg(env, name_value, &n);
-			if (name != NULL) setters[k](l, (int)number_arg(env, code_value), name, n);
+			if (name != NULL) setters[k](l, (int)lane_number_arg(env, code_value), name, n);
 			free(name);
 		}
 	}
@@ -141,10 +141,10 @@ static napi_value Scan(napi_env env, napi_callback_info info) {
 	lane *l = lane_call(env, info, 11, argv, "laneScan");
 	if (l == NULL) return NULL;
 	size_t bytes_length = 0;
-	const uint8_t *bytes = typed_arg(env, argv[1], napi_uint8_array, 0, &bytes_length, "laneScan");
-	double *out = bytes == NULL ? NULL : typed_arg(env, argv[10], napi_float64_array, 2, NULL, "laneScan");
+	const uint8_t *bytes = lane_typed_arg(env, argv[1], napi_uint8_array, 0, &bytes_length, "laneScan");
+	double *out = bytes == NULL ? NULL : lane_typed_arg(env, argv[10], napi_float64_array, 2, NULL, "laneScan");
 	if (out == NULL) return NULL;
-	size_t at = (size_t)number_arg(env, argv[2]), length = (size_t)number_arg(env, argv[3]);
+	size_t at = (size_t)lane_number_arg(env, argv[2]), length = (size_t)lane_number_arg(env, argv[3]);
 	if (length > bytes_length || at > length) {
 		napi_throw_error(env, "EINVAL", "laneScan: the range is outside the bytes");
 		return NULL;
@@ -154,7 +154,7 @@ static napi_value Scan(napi_env env, napi_callback_info info) {
 	napi_get_value_bool(env, argv[5], &tcp_active);
 	napi_get_value_bool(env, argv[6], &little);
 	napi_get_value_bool(env, argv[7], &nanos);
-	lane_file file = {.little = little, .nanos = nanos, .snaplen = (uint32_t)number_arg(env, argv[8]), .linktype = (int)number_arg(env, argv[9])};
+	lane_file file = {.little = little, .nanos = nanos, .snaplen = (uint32_t)lane_number_arg(env, argv[8]), .linktype = (int)lane_number_arg(env, argv[9])};
 	size_t next = at;
 	double frame_time = out[1];
 	int reason = lane_scan(l, &file, bytes, at, length, final, tcp_active, &next, &frame_time);
@@ -169,7 +169,7 @@ static napi_value Scan(napi_env env, napi_callback_info info) {
 static napi_value Advance(napi_env env, napi_callback_info info) {
 	napi_value argv[2];
 	lane *l = lane_call(env, info, 2, argv, "laneAdvance");
-	if (l != NULL) lane_advance(l, number_arg(env, argv[1]));
+	if (l != NULL) lane_advance(l, lane_number_arg(env, argv[1]));
 	return NULL;
 }
 
@@ -179,7 +179,7 @@ static napi_value SweepDue(napi_env env, napi_callback_info info) {
 	lane *l = lane_call(env, info, 2, argv, "laneSweepDue");
 	if (l == NULL) return NULL;
 	napi_value value;
-	napi_get_boolean(env, lane_sweep_due(l, number_arg(env, argv[1])), &value);
+	napi_get_boolean(env, lane_sweep_due(l, lane_number_arg(env, argv[1])), &value);
 	return value;
 }
 
@@ -193,7 +193,7 @@ static int endpoint_arg(napi_env env, napi_value address, napi_value port, lane_
 	else if (inet_pton(AF_INET6, text, e->address) == 1) e->family = 6;
 	else ok = 0;
 	free(text);
-	e->port = (uint16_t)number_arg(env, port);
+	e->port = (uint16_t)lane_number_arg(env, port);
 	return ok;
 }
 
@@ -206,7 +206,7 @@ static int endpoint_arg(napi_env env, napi_value address, napi_value port, lane_
 static napi_value Push(napi_env env, napi_callback_info info) {
 	napi_value argv[15];
 	lane *l = lane_call(env, info, 15, argv, "lanePush");
-	const double *numbers = l == NULL ? NULL : typed_arg(env, argv[1], napi_float64_array, 8, NULL, "lanePush");
+	const double *numbers = l == NULL ? NULL : lane_typed_arg(env, argv[1], napi_float64_array, 8, NULL, "lanePush");
 	if (numbers == NULL) return NULL;
 	lane_message m;
 	memset(&m, 0, sizeof m);
@@ -242,7 +242,7 @@ static napi_value Push(napi_env env, napi_callback_info info) {
 		for (uint32_t k = 0; k < 4; k++) napi_get_element(env, argv[14], i + k, &v[k]);
 		size_t name_length = 0, type_length = 0, data_length = 0;
 		char *name = lane_string_arg(env, v[0], &name_length), *type_text = lane_string_arg(env, v[1], &type_length), *rdata = lane_string_arg(env, v[3], &data_length);
-		lane_record_put(&records, name == NULL ? "" : name, name_length, lane_intern(l, type_text == NULL ? "" : type_text, type_length), (uint32_t)number_arg(env, v[2]), rdata == NULL ? "" : rdata, data_length);
+		lane_record_put(&records, name == NULL ? "" : name, name_length, lane_intern(l, type_text == NULL ? "" : type_text, type_length), (uint32_t)lane_number_arg(env, v[2]), rdata == NULL ? "" : rdata, data_length);
 		free(name);
 		free(type_text);
 		free(rdata);
@@ -278,7 +278,7 @@ static napi_value Take(napi_env env, napi_callback_info info) {
 	napi_value argv[2];
 	lane *l = lane_call(env, info, 2, argv, "laneTake");
 	size_t room = 0;
-	uint8_t *data = l == NULL ? NULL : typed_arg(env, argv[1], napi_uint8_array, 0, &room, "laneTake");
+	uint8_t *data = l == NULL ? NULL : lane_typed_arg(env, argv[1], napi_uint8_array, 0, &room, "laneTake");
 	if (data == NULL) return NULL;
 	lane_text *out = lane_output(l);
 	size_t n = out->length < room ? out->length : room;
@@ -302,7 +302,7 @@ static napi_value Flush(napi_env env, napi_callback_info info) {
 static napi_value Stats(napi_env env, napi_callback_info info) {
 	napi_value argv[2];
 	lane *l = lane_call(env, info, 2, argv, "laneStats");
-	double *out = l == NULL ? NULL : typed_arg(env, argv[1], napi_float64_array, STAT_COUNT + 2, NULL, "laneStats");
+	double *out = l == NULL ? NULL : lane_typed_arg(env, argv[1], napi_float64_array, STAT_COUNT + 2, NULL, "laneStats");
 	if (out == NULL) return NULL;
 	lane_stats(l, out);
 	lane_counts(l, &out[STAT_COUNT], &out[STAT_COUNT + 1]);
@@ -325,7 +325,7 @@ static napi_value Names(napi_env env, napi_callback_info info) {
 		napi_create_double(env, (double)total, &value);
 		return value;
 	}
-	size_t start = (size_t)number_arg(env, argv[1]), count = (size_t)number_arg(env, argv[2]);
+	size_t start = (size_t)lane_number_arg(env, argv[1]), count = (size_t)lane_number_arg(env, argv[2]);
 	lane_text t = {0}, strings = {0};
 	for (size_t i = start; i < total && i < start + count; i++) lane_name_put(l, i, &t, &strings);
 	void *copy = NULL;
@@ -359,7 +359,7 @@ static napi_value Interned(napi_env env, napi_callback_info info) {
 	napi_value argv[2];
 	lane *l = lane_call(env, info, 2, argv, "laneInterned");
 	if (l == NULL) return NULL;
-	size_t from = (size_t)number_arg(env, argv[1]), total = lane_interned_count(l);
+	size_t from = (size_t)lane_number_arg(env, argv[1]), total = lane_interned_count(l);
 	napi_value list;
 	napi_create_array_with_length(env, total > from ? total - from : 0, &list);
 	for (size_t id = from; id < total; id++) {

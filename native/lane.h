@@ -50,7 +50,7 @@ void text_ipv4(lane_text *t, const uint8_t *b);
 char *lane_strndup(const char *s, size_t n);
 /**
  * n bytes (rounded up to 2 MiB) of zeroed memory on transparent huge pages where the kernel allows
- * them (madvise); lane_huge_free gives them back. lane_huge_grow moves them to a larger size (mremap).
+ * them (madvise); lane_huge_free gives them back. lane_huge_grow copies them into a larger mapping.
  */
 void *lane_huge_alloc(size_t *n);
 void *lane_huge_grow(void *p, size_t old_size, size_t *n);
