@@ -12,7 +12,7 @@
 //   pair. It reads the two addresses only through their attributes and sources (Rule 9 compares
 //   prefixes within a family only, except musl, which has no partition).
 import {addressClassPrefixes, isUniqueLocal, unusableReason} from '../core/address-class.js';
-import {selectFromSources, type SelectionSettings} from '../core/selection.js';
+import {selectFromSources, sourcesNow, type SelectionSettings} from '../core/selection.js';
 import {synthesizedBy, type Nat64Prefix} from '../resolve/dns64.js';
 import {parseIp} from '../select/policy.js';
 import {describeRule} from '../select/rfc6724.js';
@@ -109,7 +109,8 @@ export function nativeJudge(addon: JudgeAddon, lane: unknown, context: NativeJud
 		sources(texts) {
 			const list = texts.split('\0');
 			list.pop();
-			const answers = nowMany?.(list) ?? list.map((d) => (known as (d: string) => SourceInfo | null | undefined)(d));
+			// nativeJudge is made only where one of them answers at once.
+			const answers = sourcesNow(settings.sources, list) as (SourceInfo | null | undefined)[];
 			const out = new Int32Array(list.length);
 			const news: (number | string | null)[] = [];
 			for (let i = 0; i < list.length; i++) {

@@ -3,7 +3,7 @@ import {walkChain, maxChainHops} from '../resolve/chain.js';
 import {discoverPrefixes, ipv4onlyName, wellKnownPrefix, type Nat64Prefix} from '../resolve/dns64.js';
 import type {AddressRecord, ChainLink, Family, FamilyOutcome, LookupProblem, OtherRecord, SoaRecord, Status, Verdict} from '../resolve/types.js';
 import {describeRule} from '../select/rfc6724.js';
-import {selectFromSources, selectionDestinations, type Selection, type SelectionSettings} from './selection.js';
+import {selectFromSources, selectionDestinations, sourcesNow, type Selection, type SelectionSettings} from './selection.js';
 import type {SourceInfo} from '../select/types.js';
 import {judge} from './verdict.js';
 import {nameKey} from '../wire/name.js';
@@ -331,8 +331,7 @@ export class Inventory {
 				}
 				if (settings !== null && asked.length > 0) {
 					// At once where the provider can (the addon's route lookups, a what-if map); the rest awaited.
-					const {nowMany, known} = settings.sources;
-					const answers = nowMany?.(asked) ?? (known === undefined ? undefined : asked.map(known));
+					const answers = sourcesNow(settings.sources, asked);
 					const missing = answers === undefined ? asked : asked.filter((d, i) => answers[i] === undefined);
 					if (answers !== undefined) asked.forEach((d, i) => sources.set(d, answers[i] ?? null));
 					if (missing.length > 0) {

@@ -64,6 +64,15 @@ export function selectAddressesNow(a: FamilyOutcome, aaaa: FamilyOutcome, nat64:
 	return selectFromSources(unique, sources, nat64, settings);
 }
 
+/**
+ * Source(D) of `destinations` from `provider` at once, in their order (nowMany, else known; an entry
+ * undefined: ask), or undefined when it can answer nothing so.
+ */
+export function sourcesNow(provider: SourceProvider, destinations: readonly string[]): (SourceInfo | null | undefined)[] | undefined {
+	const {nowMany, known} = provider;
+	return nowMany?.(destinations) ?? (known === undefined ? undefined : destinations.map(known));
+}
+
 /** The destinations a selection asks Source(D) for: A's addresses then AAAA's, each once. */
 export function selectionDestinations(a: FamilyOutcome, aaaa: FamilyOutcome): string[] {
 	// A name has a few addresses, where a linear search beats a Set; a long list takes the Set.
